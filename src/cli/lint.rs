@@ -1,0 +1,68 @@
+use super::args::{Format, Global, LintArgs};
+use super::{findings_code, load_forms, w, Io};
+use crate::checks::lint::Severity;
+use crate::document::{Document, FormChoice};
+use crate::error::Error;
+use crate::input::read_input;
+use crate::report;
+
+pub fn run(global: &Global, args: LintArgs, io: &mut Io<'_>) -> Result<i32, Error> {
+    let set = load_forms(global)?;
+    let text = read_input(&args.input.file)?;
+    let origin = display_name(&args.input.file);
+    let doc = Document::read(
+        &set,
+        &text,
+        &origin,
+        args.input.template.as_deref(),
+        args.input.title.as_deref(),
+    )?;
+    let findings = doc.lint(&set);
+    let failed = findings.iter().any(|f| f.severity == Severity::Error);
+    match args.format {
+        Format::Json => {
+            let json = serde_json::json!({
+                "template": doc.form.as_ref().map(|f| f.form.name.clone()),
+                "file": doc.form.as_ref().map(|f| f.file.clone()),
+                "fields": doc.fields(),
+                "findings": findings,
+            });
+            w(io.out, serde_json::to_string_pretty(&json).expect("JSON of plain data"))?;
+        }
+        Format::Github => {
+            let file = (args.input.file != "-").then_some(args.input.file.as_str());
+            for f in &findings {
+                w(io.out, report::github_annotation(f, file))?;
+            }
+        }
+        Format::Human => {
+            let form = match (&doc.form, &doc.choice) {
+                (Some(f), FormChoice::Detected { matched, fields }) => format!(
+                    "form: {} ({}), picked from the body: {matched} of its {fields} fields found",
+                    f.form.name, f.file
+                ),
+                (Some(f), _) => format!("form: {} ({})", f.form.name, f.file),
+                (None, _) => "form: none matches".to_string(),
+            };
+            w(io.out, format!("{origin}: {form}"))?;
+            for f in &findings {
+                w(io.out, report::human_finding(f, io.style))?;
+            }
+            let verdict = if findings.is_empty() {
+                "clean".to_string()
+            } else {
+                report::summary(&findings)
+            };
+            w(io.out, verdict)?;
+        }
+    }
+    Ok(findings_code(failed))
+}
+
+pub(crate) fn display_name(file: &str) -> String {
+    if file == "-" {
+        "<stdin>".into()
+    } else {
+        file.to_string()
+    }
+}

@@ -1,0 +1,140 @@
+use super::args::{Global, TemplatesCommand};
+use super::{findings_code, load_forms, w, Io};
+use crate::error::Error;
+use crate::form::check::{check_config, check_form};
+use crate::form::FieldKind;
+use crate::input::read_text_file;
+use std::path::{Path, PathBuf};
+
+pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Result<i32, Error> {
+    match cmd {
+        TemplatesCommand::List => {
+            let set = load_forms(global)?;
+            w(io.out, format!("Forms from the {}:", set.origin))?;
+            for f in &set.forms {
+                w(
+                    io.out,
+                    format!(
+                        "  {:<26} {}  ({})",
+                        f.file,
+                        f.form.name,
+                        f.form.description.trim().replace('\n', " ")
+                    ),
+                )?;
+            }
+            if !set.config.blank_issues_enabled {
+                w(io.out, "Blank issues: disabled")?;
+            }
+            for link in &set.config.contact_links {
+                w(io.out, format!("Contact link: {} <{}>", link.name, link.url))?;
+            }
+            Ok(0)
+        }
+        TemplatesCommand::Show { name } => {
+            let set = load_forms(global)?;
+            let f = set.select(&name)?;
+            let form = &f.form;
+            w(io.out, format!("{} ({})", io.style.bold(&form.name), f.file))?;
+            w(io.out, form.description.trim())?;
+            if let Some(t) = &form.issue_type {
+                w(io.out, format!("type: {t}"))?;
+            }
+            if !form.labels.is_empty() {
+                w(io.out, format!("labels: {}", form.labels.join(", ")))?;
+            }
+            if let Some(t) = &form.title {
+                w(io.out, format!("title prefix: {t}"))?;
+            }
+            w(io.out, "")?;
+            for field in form.fields() {
+                let kind = match field.kind {
+                    FieldKind::Input => "input",
+                    FieldKind::Textarea => "textarea",
+                    FieldKind::Dropdown if field.multiple => "dropdown (several)",
+                    FieldKind::Dropdown => "dropdown",
+                    FieldKind::Checkboxes => "checkboxes",
+                };
+                let req = if field.required { "required" } else { "optional" };
+                let id = field.id.map(|i| format!(" [id: {i}]")).unwrap_or_default();
+                w(io.out, format!("- {}{id}: {kind}, {req}", field.label))?;
+                if let Some(d) = field.description {
+                    w(io.out, format!("    {}", d.trim().replace('\n', "\n    ")))?;
+                }
+                if let Some(p) = field.placeholder {
+                    w(io.out, format!("    placeholder: {p}"))?;
+                }
+                if let Some(v) = field.value {
+                    w(io.out, format!("    prefilled: {}", v.trim_end().replace('\n', " | ")))?;
+                }
+                for o in field.option_labels() {
+                    w(io.out, format!("    option: {o}"))?;
+                }
+            }
+            Ok(0)
+        }
+        TemplatesCommand::Check { paths } => {
+            let files = if paths.is_empty() {
+                match &global.templates {
+                    Some(dir) => yaml_files(dir)?,
+                    None => {
+                        return Err(Error::Usage(
+                            "name the form files or folders to check, or a --templates folder"
+                                .into(),
+                        ))
+                    }
+                }
+            } else {
+                let mut files = Vec::new();
+                for p in paths {
+                    if p.is_dir() {
+                        files.extend(yaml_files(&p)?);
+                    } else {
+                        files.push(p);
+                    }
+                }
+                files
+            };
+            let mut bad = 0;
+            for file in &files {
+                let text = read_text_file(file)?;
+                let is_config = file
+                    .file_name()
+                    .is_some_and(|n| n == "config.yml" || n == "config.yaml");
+                let problems = if is_config {
+                    check_config(&text)
+                } else {
+                    check_form(&text).1
+                };
+                for p in &problems {
+                    w(
+                        io.out,
+                        format!("{}:{}:{}: {}", file.display(), p.pos.line, p.pos.col, p.message),
+                    )?;
+                }
+                if !problems.is_empty() {
+                    bad += 1;
+                }
+            }
+            let n = files.len();
+            w(
+                io.err,
+                format!(
+                    "{n} file{} checked, {bad} with problems",
+                    if n == 1 { "" } else { "s" }
+                ),
+            )?;
+            Ok(findings_code(bad > 0))
+        }
+    }
+}
+
+fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::input(dir, format!("cannot read the folder: {e}")))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}

@@ -1,0 +1,194 @@
+//! What the user hands over (a draft YAML, a rendered issue body or free
+//! text), read against the repository's forms: the common input of lint,
+//! triage and duplicate search.
+
+use crate::body::{self, ParsedBody};
+use crate::checks::lint::{self, Finding, LintInput};
+use crate::draft::{answer_for, Answers, Draft};
+use crate::error::Error;
+use crate::form::{FieldKind, FormSet, LoadedForm};
+use indexmap::IndexMap;
+
+/// How the form was chosen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormChoice {
+    /// Named with `--template` or in the draft.
+    Named,
+    /// Picked from the body's headings: `matched` of the form's `fields`.
+    Detected { matched: usize, fields: usize },
+    /// No form fits.
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub form: Option<LoadedForm>,
+    pub choice: FormChoice,
+    pub title: Option<String>,
+    pub answers: Answers,
+    /// The body as filed, or as it would be filed.
+    pub body: String,
+    /// Present when the answers came from a Markdown body.
+    pub parsed: Option<ParsedBody>,
+}
+
+impl Document {
+    /// Reads `text`: a draft (YAML with `template`/`answers`) or a body.
+    pub fn read(
+        set: &FormSet,
+        text: &str,
+        origin: &str,
+        template: Option<&str>,
+        title: Option<&str>,
+    ) -> Result<Document, Error> {
+        if crate::draft::looks_like_draft(text) {
+            let draft: Draft = serde_yaml::from_str(text).map_err(|e| {
+                Error::input(origin, format!("is not a valid draft: {e}"))
+            })?;
+            return Document::from_draft(set, draft, template, title);
+        }
+        Ok(Document::from_body(set, text, template, title)?)
+    }
+
+    /// A draft's answers against its form (or `template` if given).
+    pub fn from_draft(
+        set: &FormSet,
+        draft: Draft,
+        template: Option<&str>,
+        title: Option<&str>,
+    ) -> Result<Document, Error> {
+        let spec = template.unwrap_or(&draft.template);
+        if spec.trim().is_empty() {
+            return Err(Error::Usage(
+                "the draft names no `template`; add one or pass --template".into(),
+            ));
+        }
+        let form = set.select(spec)?;
+        let body = body::render(&form.form, &draft.answers);
+        Ok(Document {
+            form: Some(form),
+            choice: FormChoice::Named,
+            title: Some(title.map_or(draft.title, str::to_string)),
+            answers: draft.answers,
+            body,
+            parsed: None,
+        })
+    }
+
+    /// A rendered body, against `template` or the form it matches best.
+    pub fn from_body(
+        set: &FormSet,
+        text: &str,
+        template: Option<&str>,
+        title: Option<&str>,
+    ) -> Result<Document, Error> {
+        let (form, choice) = match template {
+            Some(spec) => (Some(set.select(spec)?), FormChoice::Named),
+            None => match body::detect_form(set, text) {
+                Some(d) => (
+                    Some(d.form.clone()),
+                    FormChoice::Detected {
+                        matched: d.matched,
+                        fields: d.fields,
+                    },
+                ),
+                None => (None, FormChoice::None),
+            },
+        };
+        let parsed = form.as_ref().map(|f| body::parse(&f.form, text));
+        Ok(Document {
+            answers: parsed.as_ref().map(|p| p.answers.clone()).unwrap_or_default(),
+            form,
+            choice,
+            title: title.map(str::to_string),
+            body: text.to_string(),
+            parsed,
+        })
+    }
+
+    /// Lint findings, most severe first.
+    pub fn lint(&self, set: &FormSet) -> Vec<Finding> {
+        let mut findings = match &self.form {
+            None => {
+                let names: Vec<&str> = set.forms.iter().map(|f| f.form.name.as_str()).collect();
+                vec![lint::no_matching_form(&names)]
+            }
+            Some(form) => {
+                let mut f = lint::lint(&LintInput {
+                    form: &form.form,
+                    answers: &self.answers,
+                    title: self.title.as_deref(),
+                    body: &self.body,
+                    parsed: self.parsed.as_ref(),
+                });
+                // A named form none of whose headings appear: say so once
+                // rather than only listing every missing answer.
+                if let Some(p) = &self.parsed {
+                    if p.lines.is_empty() && !self.body.trim().is_empty() {
+                        f.insert(0, lint::no_matching_form(&[form.form.name.as_str()]));
+                    }
+                }
+                f
+            }
+        };
+        findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+        findings
+    }
+
+    /// Answers as text by key, in form order (for JSON output and triage).
+    pub fn fields(&self) -> IndexMap<String, String> {
+        let mut out = IndexMap::new();
+        if let Some(form) = &self.form {
+            for field in form.form.fields() {
+                if let Some(a) = answer_for(&self.answers, &field) {
+                    let text = match field.kind {
+                        FieldKind::Checkboxes => a.as_list().join("\n"),
+                        _ => a.as_text(),
+                    };
+                    out.insert(field.key().to_string(), text);
+                }
+            }
+        }
+        out
+    }
+
+    /// Text that belongs to no field: the whole body when no form fits.
+    pub fn free_text(&self) -> String {
+        match &self.parsed {
+            None if self.form.is_none() => self.body.clone(),
+            None => String::new(),
+            Some(p) => {
+                let mut parts = vec![p.preamble.clone()];
+                parts.extend(p.unknown.iter().map(|s| format!("{}\n{}", s.heading, s.content)));
+                parts.retain(|s| !s.trim().is_empty());
+                parts.join("\n\n")
+            }
+        }
+    }
+
+    /// Label → answer, in form order, with the form's prefilled text and
+    /// placeholders treated as no answer (they carry no signal).
+    pub fn meaningful_fields(&self) -> Vec<(String, String)> {
+        let Some(form) = &self.form else {
+            return Vec::new();
+        };
+        form.form
+            .fields()
+            .map(|field| {
+                let text = answer_for(&self.answers, &field)
+                    .map(|a| a.as_list().join("\n"))
+                    .unwrap_or_default();
+                let untouched = field.value.is_some_and(|v| squash(v) == squash(&text))
+                    || field.placeholder.is_some_and(|p| squash(p) == squash(&text));
+                (
+                    field.label.to_string(),
+                    if untouched { String::new() } else { text },
+                )
+            })
+            .collect()
+    }
+}
+
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

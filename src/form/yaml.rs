@@ -1,0 +1,148 @@
+//! Reading form YAML with positions, so that every problem can be reported
+//! as `file:line:col`. serde gives the typed model; yaml-rust2's event stream
+//! gives where each node starts, which serde alone cannot.
+
+use std::collections::HashMap;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+/// A position in a YAML file, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+/// Where each node of a document starts, keyed by its path:
+/// `body[2].attributes.label`. Keys of mappings are recorded at the key.
+#[derive(Debug, Default)]
+pub struct PosMap {
+    map: HashMap<String, Pos>,
+}
+
+impl PosMap {
+    /// Builds the map; a document the scanner refuses gives an empty map
+    /// (serde reports that error with its own position).
+    pub fn build(text: &str) -> PosMap {
+        let mut rec = Recorder::default();
+        let mut parser = Parser::new_from_str(text);
+        if parser.load(&mut rec, false).is_err() {
+            return PosMap::default();
+        }
+        PosMap { map: rec.map }
+    }
+
+    /// The position of `path`, or of its nearest recorded ancestor.
+    pub fn get(&self, path: &str) -> Pos {
+        let mut p = path;
+        loop {
+            if let Some(pos) = self.map.get(p) {
+                return *pos;
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => return Pos { line: 1, col: 1 },
+            }
+        }
+    }
+}
+
+enum Frame {
+    Map { prefix: String, key: Option<String> },
+    Seq { prefix: String, index: usize },
+}
+
+#[derive(Default)]
+struct Recorder {
+    stack: Vec<Frame>,
+    map: HashMap<String, Pos>,
+}
+
+impl Recorder {
+    fn pos(mark: Marker) -> Pos {
+        // yaml-rust2 counts lines from 1 and columns from 0.
+        Pos {
+            line: mark.line(),
+            col: mark.col() + 1,
+        }
+    }
+
+    /// The path of the node that starts now; advances the parent.
+    /// `None` when the event is a mapping key.
+    fn next_path(&mut self, key_text: Option<&str>, mark: Marker) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Seq { prefix, index }) => {
+                let p = format!("{prefix}[{index}]");
+                *index += 1;
+                Some(p)
+            }
+            Some(Frame::Map { prefix, key }) => match key.take() {
+                Some(k) => Some(if prefix.is_empty() {
+                    k
+                } else {
+                    format!("{prefix}.{k}")
+                }),
+                None => {
+                    let k = key_text.unwrap_or("?").to_string();
+                    let full = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    self.map.entry(full).or_insert(Self::pos(mark));
+                    *key = Some(k);
+                    None
+                }
+            },
+        }
+    }
+}
+
+impl MarkedEventReceiver for Recorder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        match ev {
+            Event::Scalar(ref s, ..) => {
+                if let Some(p) = self.next_path(Some(s), mark) {
+                    self.map.entry(p).or_insert(Self::pos(mark));
+                }
+            }
+            Event::Alias(_) => {
+                if let Some(p) = self.next_path(None, mark) {
+                    self.map.entry(p).or_insert(Self::pos(mark));
+                }
+            }
+            Event::MappingStart(..) => {
+                let prefix = self.next_path(None, mark).unwrap_or_default();
+                self.map.entry(prefix.clone()).or_insert(Self::pos(mark));
+                self.stack.push(Frame::Map { prefix, key: None });
+            }
+            Event::SequenceStart(..) => {
+                let prefix = self.next_path(None, mark).unwrap_or_default();
+                self.map.entry(prefix.clone()).or_insert(Self::pos(mark));
+                self.stack.push(Frame::Seq { prefix, index: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_follow_paths() {
+        let text = "name: x\nbody:\n  - type: input\n    attributes:\n      label: A\n  - type: textarea\n    attributes:\n      label: B\n";
+        let map = PosMap::build(text);
+        assert_eq!(map.get("name"), Pos { line: 1, col: 1 });
+        assert_eq!(map.get("body[1].attributes.label"), Pos { line: 8, col: 7 });
+        assert_eq!(map.get("body[0].type"), Pos { line: 3, col: 5 });
+        // An unknown child falls back to its parent.
+        assert_eq!(map.get("body[1].attributes.nope"), map.get("body[1].attributes"));
+        assert_eq!(map.get("body[1].attributes"), Pos { line: 7, col: 5 });
+    }
+}
