@@ -42,12 +42,11 @@ impl Document {
         title: Option<&str>,
     ) -> Result<Document, Error> {
         if crate::draft::looks_like_draft(text) {
-            let draft: Draft = serde_yaml::from_str(text).map_err(|e| {
-                Error::input(origin, format!("is not a valid draft: {e}"))
-            })?;
+            let draft: Draft = serde_yaml::from_str(text)
+                .map_err(|e| Error::input(origin, format!("is not a valid draft: {e}")))?;
             return Document::from_draft(set, draft, template, title);
         }
-        Ok(Document::from_body(set, text, template, title)?)
+        Document::from_body(set, text, template, title)
     }
 
     /// A draft's answers against its form (or `template` if given).
@@ -97,7 +96,10 @@ impl Document {
         };
         let parsed = form.as_ref().map(|f| body::parse(&f.form, text));
         Ok(Document {
-            answers: parsed.as_ref().map(|p| p.answers.clone()).unwrap_or_default(),
+            answers: parsed
+                .as_ref()
+                .map(|p| p.answers.clone())
+                .unwrap_or_default(),
             form,
             choice,
             title: title.map(str::to_string),
@@ -131,7 +133,7 @@ impl Document {
                 f
             }
         };
-        findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
         findings
     }
 
@@ -159,7 +161,11 @@ impl Document {
             None => String::new(),
             Some(p) => {
                 let mut parts = vec![p.preamble.clone()];
-                parts.extend(p.unknown.iter().map(|s| format!("{}\n{}", s.heading, s.content)));
+                parts.extend(
+                    p.unknown
+                        .iter()
+                        .map(|s| format!("{}\n{}", s.heading, s.content)),
+                );
                 parts.retain(|s| !s.trim().is_empty());
                 parts.join("\n\n")
             }
@@ -179,7 +185,9 @@ impl Document {
                     .map(|a| a.as_list().join("\n"))
                     .unwrap_or_default();
                 let untouched = field.value.is_some_and(|v| squash(v) == squash(&text))
-                    || field.placeholder.is_some_and(|p| squash(p) == squash(&text));
+                    || field
+                        .placeholder
+                        .is_some_and(|p| squash(p) == squash(&text));
                 (
                     field.label.to_string(),
                     if untouched { String::new() } else { text },

@@ -14,7 +14,9 @@ pub struct Repo {
 
 impl Repo {
     pub fn mastodon() -> Self {
-        DEFAULT_REPO.parse().expect("default repository is well formed")
+        DEFAULT_REPO
+            .parse()
+            .expect("default repository is well formed")
     }
 
     pub fn is_mastodon(&self) -> bool {

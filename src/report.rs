@@ -94,7 +94,9 @@ pub fn github_annotation(f: &Finding, file: Option<&str>) -> String {
 
 /// Escaping of a workflow command's message.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escaping of a workflow command's property value.

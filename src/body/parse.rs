@@ -60,14 +60,28 @@ pub fn parse(form: &IssueForm, body: &str) -> ParsedBody {
     let mut in_fence = false;
 
     for (n, line) in body.lines().enumerate() {
-        let heading = if in_fence { None } else { heading_text(line) };
-        if let Some(h) = heading {
+        if let Some(h) = heading_text(line) {
             let known = by_label.get(&fold(h)).copied();
-            let in_textarea = matches!(current, Current::Field(i) if fields[i].kind == FieldKind::Textarea);
+            // A field's own heading always opens its section, even after an
+            // unbalanced fence in an earlier answer; fences protect only
+            // headings the form does not know.
+            if in_fence && !matches!(known, Some(i) if contents[i].is_none()) {
+                push_line(
+                    &mut current,
+                    &mut preamble,
+                    &mut contents,
+                    &mut unknown,
+                    line,
+                );
+                continue;
+            }
+            let in_textarea =
+                matches!(current, Current::Field(i) if fields[i].kind == FieldKind::Textarea);
             match known {
                 Some(i) if contents[i].is_none() => {
                     contents[i] = Some((n + 1, Vec::new()));
                     current = Current::Field(i);
+                    in_fence = false;
                     continue;
                 }
                 // A repeated or unknown heading inside a textarea is the
@@ -92,11 +106,13 @@ pub fn parse(form: &IssueForm, body: &str) -> ParsedBody {
         if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {
             in_fence = !in_fence;
         }
-        match current {
-            Current::Preamble => preamble.push(line),
-            Current::Field(i) => contents[i].as_mut().expect("open section").1.push(line),
-            Current::Unknown(i) => unknown[i].1.push(line),
-        }
+        push_line(
+            &mut current,
+            &mut preamble,
+            &mut contents,
+            &mut unknown,
+            line,
+        );
     }
 
     let mut parsed = ParsedBody {
@@ -111,11 +127,17 @@ pub fn parse(form: &IssueForm, body: &str) -> ParsedBody {
         ..ParsedBody::default()
     };
     for (field, content) in fields.iter().zip(contents) {
-        let Some((line, lines)) = content else { continue };
+        let Some((line, lines)) = content else {
+            continue;
+        };
         let raw = normalize(&lines.join("\n"));
         let key = field.key().to_string();
         parsed.lines.insert(key.clone(), line);
-        let text = if raw == NO_RESPONSE { String::new() } else { raw };
+        let text = if raw == NO_RESPONSE {
+            String::new()
+        } else {
+            raw
+        };
         let answer = match field.kind {
             FieldKind::Input => Answer::Text(text),
             FieldKind::Textarea => Answer::Text(match field.render {
@@ -133,6 +155,22 @@ pub fn parse(form: &IssueForm, body: &str) -> ParsedBody {
     parsed
 }
 
+type Lines<'a> = Vec<&'a str>;
+
+fn push_line<'a>(
+    current: &mut Current,
+    preamble: &mut Lines<'a>,
+    contents: &mut [Option<(usize, Lines<'a>)>],
+    unknown: &mut [(Section, Lines<'a>)],
+    line: &'a str,
+) {
+    match *current {
+        Current::Preamble => preamble.push(line),
+        Current::Field(i) => contents[i].as_mut().expect("open section").1.push(line),
+        Current::Unknown(i) => unknown[i].1.push(line),
+    }
+}
+
 /// `### Label` → `Label`.
 fn heading_text(line: &str) -> Option<&str> {
     let rest = line.strip_prefix("###")?;
@@ -144,7 +182,11 @@ fn heading_text(line: &str) -> Option<&str> {
 }
 
 fn fold(label: &str) -> String {
-    label.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// The inside of a fenced block, where the whole answer is one.

@@ -109,9 +109,7 @@ pub fn lint(input: &LintInput<'_>) -> Vec<Finding> {
         check_title(input.form, title, &mut out);
     }
     for field in input.form.fields() {
-        let line = input
-            .parsed
-            .and_then(|p| p.lines.get(field.key()).copied());
+        let line = input.parsed.and_then(|p| p.lines.get(field.key()).copied());
         let mut push = |rule: Rule, severity: Severity, message: String, hint: String| {
             out.push(Finding {
                 code: rule,
@@ -231,18 +229,65 @@ fn check_title(form: &IssueForm, title: &str, out: &mut Vec<Finding>) {
 /// Titles that would fit any issue.
 pub fn is_generic_title(title: &str) -> bool {
     const GENERIC: &[&str] = &[
-        "bug", "bugs", "bug report", "a bug", "help", "help me", "please help", "need help",
-        "issue", "an issue", "issues", "question", "a question", "problem", "a problem",
-        "problems", "error", "an error", "errors", "feature", "feature request", "request",
-        "suggestion", "idea", "enhancement", "mastodon", "mastodon bug", "mastodon issue",
-        "broken", "it's broken", "not working", "doesn't work", "does not work",
-        "it doesn't work", "crash", "urgent", "test", "hi", "hello", "bug found", "new issue",
-        "untitled", "todo", "fix", "fix it", "please fix", "report", "support",
+        "bug",
+        "bugs",
+        "bug report",
+        "a bug",
+        "help",
+        "help me",
+        "please help",
+        "need help",
+        "issue",
+        "an issue",
+        "issues",
+        "question",
+        "a question",
+        "problem",
+        "a problem",
+        "problems",
+        "error",
+        "an error",
+        "errors",
+        "feature",
+        "feature request",
+        "request",
+        "suggestion",
+        "idea",
+        "enhancement",
+        "mastodon",
+        "mastodon bug",
+        "mastodon issue",
+        "broken",
+        "it's broken",
+        "not working",
+        "doesn't work",
+        "does not work",
+        "it doesn't work",
+        "crash",
+        "urgent",
+        "test",
+        "hi",
+        "hello",
+        "bug found",
+        "new issue",
+        "untitled",
+        "todo",
+        "fix",
+        "fix it",
+        "please fix",
+        "report",
+        "support",
     ];
     let folded: String = title
         .to_lowercase()
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '\'' { c } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '\'' {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect();
     let folded = folded.split_whitespace().collect::<Vec<_>>().join(" ");
     folded.is_empty() || GENERIC.contains(&folded.as_str())
@@ -260,7 +305,11 @@ fn check_field(
         FieldKind::Checkboxes => {
             let ticked = answer.map(Answer::as_list).unwrap_or_default();
             for t in &ticked {
-                if !field.checkbox_options.iter().any(|o| o.label.trim() == t.trim()) {
+                if !field
+                    .checkbox_options
+                    .iter()
+                    .any(|o| o.label.trim() == t.trim())
+                {
                     push(
                         Rule::InvalidOption,
                         Severity::Error,
@@ -366,7 +415,12 @@ fn check_field(
 }
 
 fn same_text(a: &str, b: &str) -> bool {
-    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let squash = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     squash(a) == squash(b)
 }
 
@@ -386,13 +440,17 @@ fn is_steps_field(label: &str) -> bool {
 /// At least two list items with content, or prose long enough to hold
 /// several steps.
 pub fn looks_like_steps(text: &str) -> bool {
-    static ITEM: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^\s*(\d+[.):]|[-*+•]|step\s*\d+[:.)]?)\s*\S").expect("valid regex"));
+    static ITEM: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(\d+[.):]|[-*+•]|step\s*\d+[:.)]?)\s*\S").expect("valid regex")
+    });
     let items = text
         .lines()
         .filter(|l| {
             ITEM.is_match(&l.to_lowercase())
-                && l.trim().trim_start_matches(|c: char| !c.is_alphabetic()).len() >= 3
+                && l.trim()
+                    .trim_start_matches(|c: char| !c.is_alphabetic())
+                    .len()
+                    >= 3
         })
         .count();
     if items >= 2 {
@@ -447,14 +505,23 @@ mod tests {
         ] {
             assert!(is_mastodon_version(ok), "{ok}");
         }
-        for bad in ["latest", "Firefox 139", "the newest one", "4", "mastodon.social", ""] {
+        for bad in [
+            "latest",
+            "Firefox 139",
+            "the newest one",
+            "4",
+            "mastodon.social",
+            "",
+        ] {
             assert!(!is_mastodon_version(bad), "{bad}");
         }
     }
 
     #[test]
     fn steps() {
-        assert!(looks_like_steps("1. Open a post\n2. Click reply\n3. Nothing happens"));
+        assert!(looks_like_steps(
+            "1. Open a post\n2. Click reply\n3. Nothing happens"
+        ));
         assert!(looks_like_steps("- log in\n- open settings"));
         assert!(looks_like_steps(
             "Open the settings page of the web app. Then click on the appearance tab and pick the dark theme."

@@ -27,7 +27,10 @@ pub fn run(global: &Global, args: LintArgs, io: &mut Io<'_>) -> Result<i32, Erro
                 "fields": doc.fields(),
                 "findings": findings,
             });
-            w(io.out, serde_json::to_string_pretty(&json).expect("JSON of plain data"))?;
+            w(
+                io.out,
+                serde_json::to_string_pretty(&json).expect("JSON of plain data"),
+            )?;
         }
         Format::Github => {
             let file = (args.input.file != "-").then_some(args.input.file.as_str());

@@ -47,7 +47,6 @@ fn dispatch(cli: Cli, io: &mut Io<'_>) -> Result<i32, Error> {
         Command::Lint(args) => lint::run(&global, args, io),
         Command::Templates(cmd) => templates::run(&global, cmd, io),
     }
-    .map_err(Error::from)
     .and_then(|code| {
         io.out
             .flush()

@@ -26,7 +26,10 @@ pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Result<i3
                 w(io.out, "Blank issues: disabled")?;
             }
             for link in &set.config.contact_links {
-                w(io.out, format!("Contact link: {} <{}>", link.name, link.url))?;
+                w(
+                    io.out,
+                    format!("Contact link: {} <{}>", link.name, link.url),
+                )?;
             }
             Ok(0)
         }
@@ -34,7 +37,10 @@ pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Result<i3
             let set = load_forms(global)?;
             let f = set.select(&name)?;
             let form = &f.form;
-            w(io.out, format!("{} ({})", io.style.bold(&form.name), f.file))?;
+            w(
+                io.out,
+                format!("{} ({})", io.style.bold(&form.name), f.file),
+            )?;
             w(io.out, form.description.trim())?;
             if let Some(t) = &form.issue_type {
                 w(io.out, format!("type: {t}"))?;
@@ -54,7 +60,11 @@ pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Result<i3
                     FieldKind::Dropdown => "dropdown",
                     FieldKind::Checkboxes => "checkboxes",
                 };
-                let req = if field.required { "required" } else { "optional" };
+                let req = if field.required {
+                    "required"
+                } else {
+                    "optional"
+                };
                 let id = field.id.map(|i| format!(" [id: {i}]")).unwrap_or_default();
                 w(io.out, format!("- {}{id}: {kind}, {req}", field.label))?;
                 if let Some(d) = field.description {
@@ -64,7 +74,10 @@ pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Result<i3
                     w(io.out, format!("    placeholder: {p}"))?;
                 }
                 if let Some(v) = field.value {
-                    w(io.out, format!("    prefilled: {}", v.trim_end().replace('\n', " | ")))?;
+                    w(
+                        io.out,
+                        format!("    prefilled: {}", v.trim_end().replace('\n', " | ")),
+                    )?;
                 }
                 for o in field.option_labels() {
                     w(io.out, format!("    option: {o}"))?;
@@ -108,7 +121,13 @@ pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Result<i3
                 for p in &problems {
                     w(
                         io.out,
-                        format!("{}:{}:{}: {}", file.display(), p.pos.line, p.pos.col, p.message),
+                        format!(
+                            "{}:{}:{}: {}",
+                            file.display(),
+                            p.pos.line,
+                            p.pos.col,
+                            p.message
+                        ),
                     )?;
                 }
                 if !problems.is_empty() {

@@ -51,7 +51,7 @@ pub fn parse_config(text: &str, file: &str) -> Result<FormConfig, Error> {
 pub fn check_form(text: &str) -> (Option<IssueForm>, Vec<Problem>) {
     let form: IssueForm = match serde_yaml::from_str(text) {
         Ok(f) => f,
-        Err(e) => return (None, vec![serde_problem(&e)]),
+        Err(e) => return (None, vec![serde_problem_in(&e, text)]),
     };
     let pos = PosMap::build(text);
     let mut problems = Vec::new();
@@ -66,7 +66,10 @@ pub fn check_form(text: &str) -> (Option<IssueForm>, Vec<Problem>) {
         at("name".into(), "`name` must not be empty".into());
     }
     if form.description.trim().is_empty() {
-        at("description".into(), "`description` must not be empty".into());
+        at(
+            "description".into(),
+            "`description` must not be empty".into(),
+        );
     }
     if form.body.iter().all(|e| e.field().is_none()) {
         at(
@@ -132,7 +135,10 @@ pub fn check_form(text: &str) -> (Option<IssueForm>, Vec<Problem>) {
                     if o.trim().is_empty() {
                         at(path, "dropdown options must not be empty".into());
                     } else if o.trim().eq_ignore_ascii_case("none") {
-                        at(path, "`None` is reserved by GitHub and cannot be an option".into());
+                        at(
+                            path,
+                            "`None` is reserved by GitHub and cannot be an option".into(),
+                        );
                     } else if seen.insert(o.trim().to_string(), j).is_some() {
                         at(path, format!("duplicate option `{o}`"));
                     }
@@ -190,6 +196,22 @@ pub fn check_config(text: &str) -> Vec<Problem> {
             problems
         }
     }
+}
+
+/// `serde_problem`, moved onto the offending key where serde names one.
+fn serde_problem_in(e: &serde_yaml::Error, text: &str) -> Problem {
+    let mut p = serde_problem(e);
+    if let Some(key) = p
+        .message
+        .split_once("unknown field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(k, _)| k)
+    {
+        if let Some(pos) = PosMap::build(text).find_key(key, p.pos) {
+            p.pos = pos;
+        }
+    }
+    p
 }
 
 fn serde_problem(e: &serde_yaml::Error) -> Problem {

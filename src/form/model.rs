@@ -14,11 +14,23 @@ pub struct IssueForm {
     /// Prefix prefilled into the issue title, e.g. `[Bug]: `.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, deserialize_with = "string_or_list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "string_or_list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub labels: Vec<String>,
-    #[serde(default, deserialize_with = "string_or_list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "string_or_list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub assignees: Vec<String>,
-    #[serde(default, deserialize_with = "string_or_list", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "string_or_list",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub projects: Vec<String>,
     /// The issue type GitHub sets on the new issue (`Bug`, `Suggestion`, …).
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]

@@ -112,7 +112,9 @@ impl FormSet {
         let entries = std::fs::read_dir(dir).map_err(|e| {
             Error::input(
                 dir,
-                format!("cannot read the template folder ({e}); give a .github/ISSUE_TEMPLATE folder"),
+                format!(
+                    "cannot read the template folder ({e}); give a .github/ISSUE_TEMPLATE folder"
+                ),
             )
         })?;
         let mut files = Vec::new();
@@ -129,9 +131,13 @@ impl FormSet {
             ));
         }
         let mut set = FormSet::from_files(Origin::Dir(dir.to_path_buf()), files)?;
-        set.security = [dir.join("SECURITY.md"), dir.join("../SECURITY.md"), dir.join("../../SECURITY.md")]
-            .iter()
-            .find_map(|p| std::fs::read_to_string(p).ok());
+        set.security = [
+            dir.join("SECURITY.md"),
+            dir.join("../SECURITY.md"),
+            dir.join("../../SECURITY.md"),
+        ]
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok());
         Ok(set)
     }
 
@@ -139,9 +145,10 @@ impl FormSet {
     pub fn from_form_file(path: &Path) -> Result<FormSet, Error> {
         let text = read_text_file(path)?;
         let form = parse_form(&text, &path.display().to_string())?;
-        let file = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().to_string());
+        let file = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().to_string(),
+        );
         Ok(FormSet {
             origin: Origin::File(path.to_path_buf()),
             forms: vec![LoadedForm { file, form }],
@@ -155,7 +162,10 @@ impl FormSet {
     pub fn find(&self, spec: &str) -> Option<&LoadedForm> {
         let want = spec.trim().to_lowercase();
         let stem = |f: &str| {
-            let s = f.trim_end_matches(".yml").trim_end_matches(".yaml").to_lowercase();
+            let s = f
+                .trim_end_matches(".yml")
+                .trim_end_matches(".yaml")
+                .to_lowercase();
             let bare = s
                 .split_once('.')
                 .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))

@@ -32,6 +32,19 @@ impl PosMap {
         PosMap { map: rec.map }
     }
 
+    /// The first mapping key named `name` at or after `from` (serde places
+    /// errors inside tagged enums at the enum's start, not at the key).
+    pub fn find_key(&self, name: &str, from: Pos) -> Option<Pos> {
+        self.map
+            .iter()
+            .filter(|(path, pos)| {
+                path.rsplit(['.', ']']).next() == Some(name)
+                    && (pos.line, pos.col) >= (from.line, from.col)
+            })
+            .map(|(_, pos)| *pos)
+            .min_by_key(|p| (p.line, p.col))
+    }
+
     /// The position of `path`, or of its nearest recorded ancestor.
     pub fn get(&self, path: &str) -> Pos {
         let mut p = path;
@@ -142,7 +155,10 @@ mod tests {
         assert_eq!(map.get("body[1].attributes.label"), Pos { line: 8, col: 7 });
         assert_eq!(map.get("body[0].type"), Pos { line: 3, col: 5 });
         // An unknown child falls back to its parent.
-        assert_eq!(map.get("body[1].attributes.nope"), map.get("body[1].attributes"));
+        assert_eq!(
+            map.get("body[1].attributes.nope"),
+            map.get("body[1].attributes")
+        );
         assert_eq!(map.get("body[1].attributes"), Pos { line: 7, col: 5 });
     }
 }

@@ -1,0 +1,9 @@
+//! All integration tests, one binary: one link step for the whole suite.
+
+mod support;
+
+mod cli_errors;
+mod contract;
+mod lint_rules;
+mod roundtrip;
+mod templates;

@@ -1,0 +1,82 @@
+//! Shared helpers: the binary, the real Mastodon forms when present, and
+//! realistic answers written for these tests.
+
+use assert_cmd::Command;
+use issue_preflight::draft::{Answer, Answers};
+use issue_preflight::form::{FieldKind, IssueForm};
+use std::path::PathBuf;
+
+pub fn preflight() -> Command {
+    let mut cmd = Command::cargo_bin("preflight").expect("binary built");
+    // Tests never see the developer's colours, tokens or caches.
+    cmd.env("NO_COLOR", "1")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GH_TOKEN")
+        .env("GITHUB_API_URL", "http://127.0.0.1:9")
+        .env("PATH", "/usr/bin:/bin");
+    cmd
+}
+
+/// `../shared/mastodon-templates`, where it exists (CI and the team's
+/// machines); `None` with a printed note on a bare clone.
+pub fn real_templates() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/mastodon-templates");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "note: {} not found; skipping the contract test against the real Mastodon forms",
+            dir.display()
+        );
+        None
+    }
+}
+
+pub const REAL_FORMS: [&str; 4] = [
+    "1.web_bug_report.yml",
+    "2.server_bug_report.yml",
+    "3.troubleshooting.yml",
+    "4.feature_request.yml",
+];
+
+/// An answer a careful reporter might give, by label; generic text for
+/// fields these tests do not know.
+pub fn realistic(label: &str) -> String {
+    match label {
+        "Steps to reproduce the problem" => "1. Open a thread with at least three replies\n2. Click the reply button on the second reply\n3. Type a short answer and press Publish".into(),
+        "Expected behaviour" => "The new reply appears under the post I answered".into(),
+        "Actual behaviour" => "The new reply is shown at the top of the thread".into(),
+        "Detailed description" => "It started after the server upgraded.\n\n### What I tried\n\n- [ ] clearing the cache\n- [x] another browser\n\nNeither helped.".into(),
+        "Mastodon instance" => "social.example.org".into(),
+        "Mastodon version" => "v4.3.1".into(),
+        "Browser name and version" => "Chromium 131.0.6778".into(),
+        "Operating system" => "Debian 12".into(),
+        "Technical details" => "```\nTypeError: cannot read properties of undefined (reading 'id')\n```".into(),
+        "Environment" => "- Operating system: Ubuntu 24.04\n- Ruby version: 3.3.5\n- Node.js version: 22.11.0\n- Deployed with docker compose".into(),
+        "Pitch" => "Let people pin a hashtag column to the top of the advanced web interface.".into(),
+        "Motivation" => "People who follow events through a hashtag lose the column among many others; pinning keeps it in reach.".into(),
+        other => format!("An answer for {other}"),
+    }
+}
+
+/// Realistic answers to every field of `form`.
+pub fn realistic_answers(form: &IssueForm) -> Answers {
+    form.fields()
+        .map(|f| {
+            let a = match f.kind {
+                FieldKind::Checkboxes => {
+                    Answer::List(f.checkbox_options.iter().map(|o| o.label.clone()).collect())
+                }
+                FieldKind::Dropdown => Answer::Text(f.dropdown_options[0].clone()),
+                _ => Answer::Text(realistic(f.label)),
+            };
+            (f.key().to_string(), a)
+        })
+        .collect()
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
