@@ -10,6 +10,8 @@ pub mod exit {
     pub const FINDINGS: i32 = 1;
     pub const INPUT: i32 = 2;
     pub const NETWORK: i32 = 3;
+    /// Ctrl-C at a prompt (128 + SIGINT, as shells report it).
+    pub const INTERRUPTED: i32 = 130;
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -33,6 +35,9 @@ pub enum Error {
     /// A network or API failure; the message names the host.
     #[error("{0}")]
     Network(String),
+    /// The reporter stopped at a prompt; the draft is saved.
+    #[error("{0}")]
+    Interrupted(String),
     /// Local state (drafts, cache) could not be read or written.
     #[error("{path}: {reason}")]
     State { path: String, reason: String },
@@ -42,6 +47,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Network(_) => exit::NETWORK,
+            Error::Interrupted(_) => exit::INTERRUPTED,
             _ => exit::INPUT,
         }
     }

@@ -115,7 +115,9 @@ pub enum ContactError {
         about_url: String,
     },
 
-    #[error("{host} answered HTTP {status} when asked who runs it; see {about_url} for its contact")]
+    #[error(
+        "{host} answered HTTP {status} when asked who runs it; see {about_url} for its contact"
+    )]
     Http {
         host: String,
         status: u16,
@@ -235,7 +237,10 @@ pub async fn lookup_contact(server: &str, timeout: Duration) -> Result<Contact, 
 }
 
 /// [`lookup_contact`] for an address already normalised.
-pub async fn lookup_contact_at(addr: &ServerAddr, timeout: Duration) -> Result<Contact, ContactError> {
+pub async fn lookup_contact_at(
+    addr: &ServerAddr,
+    timeout: Duration,
+) -> Result<Contact, ContactError> {
     let client = reqwest::Client::builder()
         .user_agent(USER_AGENT)
         .timeout(timeout)
@@ -244,13 +249,13 @@ pub async fn lookup_contact_at(addr: &ServerAddr, timeout: Duration) -> Result<C
         .build()
         .map_err(|e| ContactError::Unreachable {
             host: addr.domain.clone(),
-            detail: format!("the HTTP client could not be set up ({})", clean(&e.to_string(), 200)),
+            detail: format!(
+                "the HTTP client could not be set up ({})",
+                clean(&e.to_string(), 200)
+            ),
             about_url: addr.about_url(),
         })?;
-    let asker = Asker {
-        client,
-        timeout,
-    };
+    let asker = Asker { client, timeout };
     match asker.instance(addr).await {
         Err(ContactError::NotMastodon { .. }) => {
             // The account domain may differ from the web domain
@@ -412,7 +417,7 @@ impl Asker {
         } else if text.contains("connection refused") {
             "the connection was refused".to_string()
         } else if text.contains("dns error") || text.contains("failed to lookup") {
-            "the domain does not resolve (is it spelled right?)".to_string()
+            "the name does not resolve (check its spelling and the network connection)".to_string()
         } else if text.contains("certificate") || text.contains("tls") {
             "its TLS certificate was not accepted".to_string()
         } else if e.is_redirect() {
@@ -613,14 +618,23 @@ mod tests {
         assert_eq!(norm("@alice@mastodon.social"), https("mastodon.social"));
         assert_eq!(norm("alice@fosstodon.org"), https("fosstodon.org"));
         assert_eq!(norm("acct:alice@hachyderm.io"), https("hachyderm.io"));
-        assert_eq!(norm("https://mastodon.social/@alice"), https("mastodon.social"));
-        assert_eq!(norm("https://mastodon.social/@alice/"), https("mastodon.social"));
+        assert_eq!(
+            norm("https://mastodon.social/@alice"),
+            https("mastodon.social")
+        );
+        assert_eq!(
+            norm("https://mastodon.social/@alice/"),
+            https("mastodon.social")
+        );
         assert_eq!(
             norm("https://mastodon.social/@alice/114234567890123456"),
             https("mastodon.social")
         );
         assert_eq!(norm("mastodon.social/@alice"), https("mastodon.social"));
-        assert_eq!(norm("https://mastodon.social/about"), https("mastodon.social"));
+        assert_eq!(
+            norm("https://mastodon.social/about"),
+            https("mastodon.social")
+        );
     }
 
     #[test]
@@ -629,14 +643,20 @@ mod tests {
             norm("https://mastodon.social/@bob@example.org"),
             https("example.org")
         );
-        assert_eq!(norm("mastodon.social/@bob@example.org"), https("example.org"));
+        assert_eq!(
+            norm("mastodon.social/@bob@example.org"),
+            https("example.org")
+        );
     }
 
     #[test]
     fn base_urls_are_kept_with_scheme_and_port() {
         assert_eq!(
             norm("http://127.0.0.1:3000"),
-            ("http://127.0.0.1:3000".to_string(), "127.0.0.1:3000".to_string())
+            (
+                "http://127.0.0.1:3000".to_string(),
+                "127.0.0.1:3000".to_string()
+            )
         );
         assert_eq!(
             norm("https://social.example.com:8443/"),
@@ -666,11 +686,17 @@ mod tests {
             "..",
         ] {
             let err = normalize_server(bad).expect_err(bad);
-            assert!(matches!(err, ContactError::BadServer { .. }), "{bad}: {err:?}");
+            assert!(
+                matches!(err, ContactError::BadServer { .. }),
+                "{bad}: {err:?}"
+            );
             assert_eq!(err.exit_code(), 2);
         }
         let text = normalize_server("mastodon").unwrap_err().to_string();
-        assert!(text.contains("`mastodon`") && text.contains("mastodon.social"), "{text}");
+        assert!(
+            text.contains("`mastodon`") && text.contains("mastodon.social"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -700,6 +726,9 @@ mod tests {
             rules: vec![],
             api_version: 2,
         };
-        assert_eq!(c.admin_handle().as_deref(), Some("@Gargron@mastodon.social"));
+        assert_eq!(
+            c.admin_handle().as_deref(),
+            Some("@Gargron@mastodon.social")
+        );
     }
 }

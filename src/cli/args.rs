@@ -34,11 +34,42 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Draft an issue interactively, checking as you go; then file or redirect
+    Draft(DraftArgs),
     /// Lint a draft or a rendered issue body against its form
     Lint(LintArgs),
+    /// Bug, feature, troubleshooting, support, question or security: the verdict and why
+    Triage(TriageArgs),
+    /// Existing issues that may be the same, ranked, each with why
+    Dupes(DupesArgs),
+    /// The local issue index for fast, offline duplicate search
+    #[command(subcommand)]
+    Index(IndexCommand),
+    /// Who administers a Mastodon server, and how to reach them
+    Contact(ContactArgs),
+    /// File a saved draft (a draft YAML) after the checks
+    Submit(SubmitArgs),
+    /// Measure triage or duplicate search on a labelled corpus
+    #[command(subcommand)]
+    Eval(EvalCommand),
     /// List, show or validate issue forms
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// The GitHub Action's entry point: check the issue of the current event
+    Action(ActionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ActionArgs {
+    /// The Action's config file (default: .github/preflight.yml when present)
+    #[arg(long, value_name = "PATH", env = "PREFLIGHT_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Close issues triaged as support questions (as not planned)
+    #[arg(long, env = "PREFLIGHT_CLOSE_SUPPORT", value_parser = clap::builder::FalseyValueParser::new())]
+    pub close_support: bool,
+    /// Print what would be done; write nothing to GitHub
+    #[arg(long, env = "PREFLIGHT_DRY_RUN", value_parser = clap::builder::FalseyValueParser::new())]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -83,5 +114,110 @@ pub enum TemplatesCommand {
     Check {
         /// Form files or folders (default: the forms in use)
         paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DraftArgs {
+    /// The form: its name, file name, or a path to a form file
+    #[arg(long, value_name = "FORM")]
+    pub template: Option<String>,
+    /// Your Mastodon server (a domain, or a base URL such as http://127.0.0.1:3000)
+    #[arg(long, value_name = "DOMAIN_OR_URL")]
+    pub instance: Option<String>,
+    /// Resume a saved draft: its id, or none to choose from a list
+    #[arg(long, value_name = "ID", num_args = 0..=1, default_missing_value = "")]
+    pub resume: Option<String>,
+    /// Give a prefilled new-issue URL instead of filing through the API
+    #[arg(long)]
+    pub web: bool,
+    /// Take the answers from a draft YAML (template, title, answers)
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<String>,
+    /// Ask nothing (needs --answers)
+    #[arg(long, requires = "answers")]
+    pub no_input: bool,
+    /// Your account (@you@server), for the message to your server's admin only
+    #[arg(long, value_name = "HANDLE")]
+    pub handle: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SimpleFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, value_enum, default_value_t = SimpleFormat::Human)]
+    pub format: SimpleFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct DupesArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Use only the local index; never the network
+    #[arg(long)]
+    pub offline: bool,
+    /// How many candidates to show
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub limit: u16,
+    #[arg(long, value_enum, default_value_t = SimpleFormat::Human)]
+    pub format: SimpleFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Download the repository's issues, or what changed since the last sync
+    Sync,
+    /// Load issues from a JSON array or JSON Lines of GitHub REST issue objects
+    Import {
+        /// The file (as `gh api --paginate repos/O/R/issues` writes it), or - for standard input
+        file: String,
+    },
+    /// What the index holds and how old it is
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub struct ContactArgs {
+    /// The server: a domain, a handle (@you@server), a URL, or a base URL
+    #[arg(value_name = "DOMAIN_OR_URL")]
+    pub server: String,
+    #[arg(long, value_enum, default_value_t = SimpleFormat::Human)]
+    pub format: SimpleFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// A draft YAML (template, title, answers)
+    pub file: String,
+    /// Give a prefilled new-issue URL instead of filing through the API
+    #[arg(long)]
+    pub web: bool,
+    /// Your Mastodon server, for a redirect to its admin
+    #[arg(long, value_name = "DOMAIN_OR_URL")]
+    pub instance: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Confusion matrix, precision and recall of triage
+    Triage {
+        /// JSON Lines corpus (the format of eval-dev/issues.jsonl)
+        corpus: PathBuf,
+        /// Also list every misclassified record
+        #[arg(long)]
+        misses: bool,
+    },
+    /// Recall@1, recall@5 and MRR of duplicate search over the corpus's pairs
+    Dupes {
+        /// JSON Lines corpus (the format of eval-dev/issues.jsonl)
+        corpus: PathBuf,
     },
 }

@@ -1,5 +1,6 @@
 use super::args::{Format, Global, LintArgs};
-use super::{findings_code, load_forms, w, Io};
+use super::common::load_forms;
+use super::{findings_code, w, Io};
 use crate::checks::lint::Severity;
 use crate::document::{Document, FormChoice};
 use crate::error::Error;

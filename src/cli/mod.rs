@@ -2,14 +2,20 @@
 //! library, writes results. Only this module talks to the terminal.
 
 pub mod args;
+pub(crate) mod common;
+mod contact;
+mod dupes;
+pub(crate) use dupes::find as dupes_find;
+mod eval;
+mod index;
 mod lint;
 mod templates;
+mod triage;
 
 pub use args::Cli;
-use args::{Command, Global};
+use args::Command;
 
 use crate::error::{exit, Error};
-use crate::form::FormSet;
 use crate::report::Style;
 use std::io::{IsTerminal, Write};
 
@@ -44,8 +50,16 @@ pub fn run(cli: Cli) -> i32 {
 fn dispatch(cli: Cli, io: &mut Io<'_>) -> Result<i32, Error> {
     let global = cli.global;
     match cli.command {
+        Command::Draft(args) => crate::drafter::run(&global, args, io),
+        Command::Submit(args) => crate::drafter::submit(&global, args, io),
         Command::Lint(args) => lint::run(&global, args, io),
+        Command::Triage(args) => triage::run(&global, args, io),
+        Command::Dupes(args) => dupes::run(&global, args, io),
+        Command::Index(cmd) => index::run(&global, cmd, io),
+        Command::Contact(args) => contact::run(args, io),
+        Command::Eval(cmd) => eval::run(cmd, io),
         Command::Templates(cmd) => templates::run(&global, cmd, io),
+        Command::Action(args) => crate::action::run(&global, args, io),
     }
     .and_then(|code| {
         io.out
@@ -53,14 +67,6 @@ fn dispatch(cli: Cli, io: &mut Io<'_>) -> Result<i32, Error> {
             .map_err(|e| Error::Usage(format!("cannot write the output: {e}")))?;
         Ok(code)
     })
-}
-
-/// The forms in use: `--templates DIR`, else the embedded Mastodon forms.
-pub(crate) fn load_forms(global: &Global) -> Result<FormSet, Error> {
-    if let Some(dir) = &global.templates {
-        return FormSet::from_dir(dir);
-    }
-    Ok(FormSet::embedded())
 }
 
 /// `0` or `1` for a finished check.

@@ -1,5 +1,6 @@
 use super::args::{Global, TemplatesCommand};
-use super::{findings_code, load_forms, w, Io};
+use super::common::load_forms;
+use super::{findings_code, w, Io};
 use crate::error::Error;
 use crate::form::check::{check_config, check_form};
 use crate::form::FieldKind;

@@ -270,14 +270,15 @@ pub(crate) fn rank(index: &Index, query: &Query, limit: usize) -> Vec<Candidate>
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.doc.cmp(&b.1.doc)));
 
-    let issues = index.issues();
+    // Only the issues that can still make the list are decoded.
+    scored.truncate(limit.max(10) * 2);
     let mut out: Vec<(Candidate, bool)> = scored
         .iter()
-        .map(|(score, s)| (candidate(&issues[s.doc], *score, s), false))
+        .map(|(score, s)| (candidate(&index.record(s.doc), *score, s), false))
         .collect();
 
     // Known duplicates bring their original in, just above themselves.
-    let mut queue: Vec<usize> = (0..out.len().min(limit.max(10) * 2)).collect();
+    let mut queue: Vec<usize> = (0..out.len()).collect();
     let mut seen: HashSet<u64> = HashSet::new();
     while let Some(i) = queue.pop() {
         let Some(orig) = out[i].0.duplicate_of else {
@@ -299,7 +300,7 @@ pub(crate) fn rank(index: &Index, query: &Query, limit: usize) -> Vec<Candidate>
             }
         } else if let Some(d) = index.position(orig) {
             let s = score_doc(d);
-            let mut c = candidate(&issues[d], s.total().max(dup_score), &s);
+            let mut c = candidate(&index.record(d), s.total().max(dup_score), &s);
             c.why.insert(0, reason);
             out.push((c, true));
             queue.push(out.len() - 1);
@@ -327,7 +328,8 @@ fn title_similarity(f: &Frozen, q: &Prepared, doc_title: &[usize]) -> f64 {
     if qt.is_empty() || doc_title.is_empty() {
         return 0.0;
     }
-    let ratio = f64::from(similar::TextDiff::from_slices(&qt, doc_title).ratio());
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &qt, doc_title);
+    let ratio = f64::from(similar::get_diff_ratio(&ops, qt.len(), doc_title.len()));
     let n = f.n_docs();
     let doc_set: HashSet<usize> = doc_title.iter().copied().collect();
     let q_set: HashSet<usize> = qt.iter().copied().collect();
@@ -434,7 +436,11 @@ mod tests {
         let got = rank_records(&pool(), &q, 5);
         assert_eq!(got[0].number, 13, "{got:#?}");
         assert!(got[0].score > 0.0 && got[0].score <= 1.0);
-        assert!(got[0].why.iter().any(|w| w.contains("cw")), "{:?}", got[0].why);
+        assert!(
+            got[0].why.iter().any(|w| w.contains("cw")),
+            "{:?}",
+            got[0].why
+        );
     }
 
     #[test]

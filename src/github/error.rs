@@ -60,7 +60,9 @@ pub enum GitHubError {
     },
 
     /// 5xx, after the retries.
-    #[error("{host} failed with HTTP {status} to {action} after {attempts} attempt(s); try again later")]
+    #[error(
+        "{host} failed with HTTP {status} to {action} after {attempts} attempt(s); try again later"
+    )]
     Server {
         host: String,
         action: String,

@@ -235,7 +235,9 @@ impl Answer {
 /// A transport failure, before any status.
 struct Broken {
     detail: String,
-    timed_out: bool,
+    /// Worth one quick retry: not a timeout (which already cost its time)
+    /// nor a name that does not resolve.
+    retryable: bool,
 }
 
 impl GitHub {
@@ -315,10 +317,22 @@ impl GitHub {
         let per_page = limit.min(100).to_string();
         let url = self.url(&["search", "issues"], &[("q", q), ("per_page", &per_page)]);
         let pages = self
-            .paginate(url, None, "search issues", "search endpoint", limit, false, |a| {
-                let page: SearchPage = self.json(a)?;
-                Ok(page.items.into_iter().filter_map(RawIssue::into_record).collect())
-            })
+            .paginate(
+                url,
+                None,
+                "search issues",
+                "search endpoint",
+                limit,
+                false,
+                |a| {
+                    let page: SearchPage = self.json(a)?;
+                    Ok(page
+                        .items
+                        .into_iter()
+                        .filter_map(RawIssue::into_record)
+                        .collect())
+                },
+            )
             .await?;
         let mut records = pages.items;
         records.truncate(limit);
@@ -350,7 +364,10 @@ impl GitHub {
         let pages = self
             .paginate(url, etag, &action, &not_found, usize::MAX, true, |a| {
                 let items: Vec<RawIssue> = self.json(a)?;
-                Ok(items.into_iter().filter_map(RawIssue::into_record).collect())
+                Ok(items
+                    .into_iter()
+                    .filter_map(RawIssue::into_record)
+                    .collect())
             })
             .await?;
         if pages.not_modified {
@@ -429,9 +446,7 @@ impl GitHub {
             login: String,
         }
         let url = self.url(&["user"], &[]);
-        let answer = self
-            .send(&Call::new(Verb::Get, url, action))
-            .await?;
+        let answer = self.send(&Call::new(Verb::Get, url, action)).await?;
         if !answer.ok() {
             return Err(self.fail(&answer, action, "user for this token"));
         }
@@ -461,9 +476,7 @@ impl GitHub {
         let url = self.url(&["repos", &repo.owner, &repo.name, "issues"], &query);
         let action = format!("list the issues of {repo}");
         let not_found = format!("repository {repo}");
-        let answer = self
-            .send(&Call::new(Verb::Get, url, &action))
-            .await?;
+        let answer = self.send(&Call::new(Verb::Get, url, &action)).await?;
         if !answer.ok() {
             return Err(self.fail(&answer, &action, &not_found));
         }
@@ -524,7 +537,12 @@ impl GitHub {
         Ok(self.json::<RawComment>(&answer)?.into_comment())
     }
 
-    pub async fn update_comment(&self, repo: &Repo, comment_id: u64, body: &str) -> Result<Comment> {
+    pub async fn update_comment(
+        &self,
+        repo: &Repo,
+        comment_id: u64,
+        body: &str,
+    ) -> Result<Comment> {
         let action = format!("edit comment {comment_id} in {repo}");
         self.require_token(&action)?;
         let id = comment_id.to_string();
@@ -542,7 +560,12 @@ impl GitHub {
     }
 
     /// Adds labels; returns the labels now on the issue.
-    pub async fn add_labels(&self, repo: &Repo, number: u64, labels: &[String]) -> Result<Vec<String>> {
+    pub async fn add_labels(
+        &self,
+        repo: &Repo,
+        number: u64,
+        labels: &[String],
+    ) -> Result<Vec<String>> {
         let action = format!("label {repo}#{number}");
         self.require_token(&action)?;
         let n = number.to_string();
@@ -552,8 +575,7 @@ impl GitHub {
         );
         let not_found = format!("issue {repo}#{number}");
         // Adding the same labels twice is harmless, so this may be retried.
-        let call =
-            Call::new(Verb::Post, url, &action).body(json!({ "labels": labels }));
+        let call = Call::new(Verb::Post, url, &action).body(json!({ "labels": labels }));
         let answer = self.send_with(&call, true).await?;
         if !answer.ok() {
             return Err(self.fail(&answer, &action, &not_found));
@@ -568,13 +590,19 @@ impl GitHub {
         self.require_token(&action)?;
         let n = number.to_string();
         let url = self.url(
-            &["repos", &repo.owner, &repo.name, "issues", &n, "labels", label],
+            &[
+                "repos",
+                &repo.owner,
+                &repo.name,
+                "issues",
+                &n,
+                "labels",
+                label,
+            ],
             &[],
         );
         let not_found = format!("issue {repo}#{number}");
-        let answer = self
-            .send(&Call::new(Verb::Delete, url, &action))
-            .await?;
+        let answer = self.send(&Call::new(Verb::Delete, url, &action)).await?;
         match answer.status {
             404 => Ok(false),
             _ if answer.ok() => Ok(true),
@@ -643,9 +671,12 @@ impl GitHub {
         if let Some(token) = &self.token {
             builder = builder.personal_token(token.expose().to_string());
         }
-        let client = builder
-            .build()
-            .map_err(|e| unreachable(format!("the HTTP client could not be set up ({})", self.clean(&e.to_string()))))?;
+        let client = builder.build().map_err(|e| {
+            unreachable(format!(
+                "the HTTP client could not be set up ({})",
+                self.clean(&e.to_string())
+            ))
+        })?;
         let _ = self.client.set(client);
         Ok(self.client.get().expect("client was just set"))
     }
@@ -671,11 +702,10 @@ impl GitHub {
             let answer = match self.once(octo, call).await {
                 Ok(a) => a,
                 Err(broken) => {
-                    // One quick retry for a dropped connection; a timeout has
-                    // already cost its time.
+                    // One quick retry for a dropped connection.
                     if retry_failures
                         && attempt == 1
-                        && !broken.timed_out
+                        && broken.retryable
                         && waited + backoff <= opts.max_total_wait
                     {
                         tokio::time::sleep(backoff).await;
@@ -691,9 +721,13 @@ impl GitHub {
             if answer.status == 403 || answer.status == 429 {
                 let now = wire::now_unix();
                 let message = answer.message();
-                if let Some(limit) =
-                    wire::rate_limit(answer.status, &answer.headers, &message, now, opts.secondary_wait)
-                {
+                if let Some(limit) = wire::rate_limit(
+                    answer.status,
+                    &answer.headers,
+                    &message,
+                    now,
+                    opts.secondary_wait,
+                ) {
                     if retries_left && waited + limit.wait <= opts.max_total_wait {
                         tokio::time::sleep(limit.wait).await;
                         waited += limit.wait;
@@ -800,7 +834,10 @@ impl GitHub {
         } else {
             self.clean(&innermost)
         };
-        Broken { detail, timed_out }
+        Broken {
+            detail,
+            retryable: !timed_out && !dns,
+        }
     }
 
     /// The error for a non-success answer `send` passed back.
@@ -837,7 +874,10 @@ impl GitHub {
             detail: if e.is_syntax() || e.is_eof() {
                 "it is not JSON".to_string()
             } else {
-                format!("the JSON has the wrong shape ({})", self.clean(&e.to_string()))
+                format!(
+                    "the JSON has the wrong shape ({})",
+                    self.clean(&e.to_string())
+                )
             },
         })
     }
@@ -916,10 +956,14 @@ impl GitHub {
                     if page == 1 {
                         pages.etag = page_etag;
                     }
-                    let empty = items.is_empty();
                     pages.items.extend(items);
+                    // A page may hold only pull requests and so add nothing:
+                    // only the absence of a next link ends the walk (or a
+                    // link that loops, or an absurd number of pages).
                     match next {
-                        Some(n) if pages.items.len() < limit && (!empty || page == 1) => url = n,
+                        Some(n) if pages.items.len() < limit && n != url && page < MAX_PAGES => {
+                            url = n
+                        }
                         _ => return Ok(pages),
                     }
                 }
@@ -945,6 +989,9 @@ impl GitHub {
         }
     }
 }
+
+/// Pages followed at most in one walk (mastodon/mastodon has ~400 of 100).
+const MAX_PAGES: usize = 2_000;
 
 struct Pages<T> {
     items: Vec<T>,
@@ -1093,14 +1140,20 @@ mod tests {
         );
         let gh = GitHub::new("http://127.0.0.1:8080", None).unwrap();
         assert_eq!(gh.api_host(), "127.0.0.1:8080");
-        assert_eq!(gh.url(&["user"], &[]).as_str(), "http://127.0.0.1:8080/user");
+        assert_eq!(
+            gh.url(&["user"], &[]).as_str(),
+            "http://127.0.0.1:8080/user"
+        );
     }
 
     #[test]
     fn label_names_are_path_encoded() {
         let gh = GitHub::new(DEFAULT_API_URL, None).unwrap();
         let url = gh.url(&["labels", "status/to triage"], &[]);
-        assert_eq!(url.as_str(), "https://api.github.com/labels/status%2Fto%20triage");
+        assert_eq!(
+            url.as_str(),
+            "https://api.github.com/labels/status%2Fto%20triage"
+        );
     }
 
     #[test]
@@ -1119,8 +1172,29 @@ mod tests {
     }
 
     #[test]
+    fn client_and_its_futures_can_cross_threads() {
+        fn send_sync<T: Send + Sync>(_: &T) {}
+        fn send<T: Send>(_: &T) {}
+        let gh = GitHub::new(DEFAULT_API_URL, None).unwrap();
+        send_sync(&gh);
+        let repo = Repo::mastodon();
+        send(&gh.search_issues("x", 1));
+        send(&gh.list_issues(&repo, None, None));
+        send(&gh.fetch_templates(&repo, None));
+        send(&gh.create_issue(&repo, &NewIssue::default()));
+        send(&gh.list_comments(&repo, 1));
+        send(&crate::mastodon::lookup_contact(
+            "mastodon.social",
+            Duration::from_secs(1),
+        ));
+    }
+
+    #[test]
     fn clean_redacts_and_folds() {
         let gh = GitHub::new(DEFAULT_API_URL, Token::new("ghp_hidden").unwrap()).unwrap();
-        assert_eq!(gh.clean("bad\n token ghp_hidden.\n"), "bad token [redacted]");
+        assert_eq!(
+            gh.clean("bad\n token ghp_hidden.\n"),
+            "bad token [redacted]"
+        );
     }
 }

@@ -211,9 +211,7 @@ impl GitHub {
         );
         let action = format!("read the issue form {name} of {repo}");
         let not_found = format!("file .github/ISSUE_TEMPLATE/{name} in {repo}");
-        let answer = self
-            .send(&Call::new(Verb::Get, url, &action))
-            .await?;
+        let answer = self.send(&Call::new(Verb::Get, url, &action)).await?;
         if !answer.ok() {
             return Err(self.fail(&answer, &action, &not_found));
         }
@@ -240,9 +238,7 @@ impl GitHub {
         let url = self.url(&["repos", &repo.owner, &repo.name], &[]);
         let action = format!("look up repository {repo}");
         let not_found = format!("repository {repo}");
-        let answer = self
-            .send(&Call::new(Verb::Get, url, &action))
-            .await?;
+        let answer = self.send(&Call::new(Verb::Get, url, &action)).await?;
         if answer.ok() {
             Ok(())
         } else {

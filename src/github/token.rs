@@ -83,7 +83,10 @@ impl Token {
     /// `gh_hostname`, e.g. `github.com` or an Enterprise host), if `gh` is
     /// on `PATH`. Failures of `gh` are ignored.
     pub fn discover(gh_hostname: &str) -> Result<Option<Token>, GitHubError> {
-        Token::discover_with(|name| std::env::var(name).ok(), || gh_auth_token(gh_hostname))
+        Token::discover_with(
+            |name| std::env::var(name).ok(),
+            || gh_auth_token(gh_hostname),
+        )
     }
 
     /// [`Token::discover`] with the environment and the `gh` call supplied,
@@ -120,6 +123,7 @@ fn gh_auth_token(hostname: &str) -> Option<String> {
         cmd.arg("--hostname").arg(hostname);
     }
     let out = cmd
+        .env("GH_PROMPT_DISABLED", "1")
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .stdout(Stdio::piped())
@@ -207,11 +211,14 @@ mod tests {
 
     #[test]
     fn bad_token_is_an_error_that_does_not_quote_it() {
-        let err = Token::discover_with(env(&[("GITHUB_TOKEN", "ghp_se cret")]), || None)
-            .unwrap_err();
+        let err =
+            Token::discover_with(env(&[("GITHUB_TOKEN", "ghp_se cret")]), || None).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("GITHUB_TOKEN"), "{text}");
-        assert!(!text.contains("se cret") && !text.contains("ghp_se"), "{text}");
+        assert!(
+            !text.contains("se cret") && !text.contains("ghp_se"),
+            "{text}"
+        );
         assert_eq!(err.exit_code(), 2);
     }
 

@@ -105,17 +105,17 @@ pub(crate) fn rate_limit(
         return None;
     }
     let secondary = remaining != Some(0) || msg.contains("secondary");
-    let wait_secs = match (retry_after, remaining, reset) {
-        (Some(s), _, _) => s,
-        (None, Some(0), Some(r)) => r.saturating_sub(now) + 1,
-        _ => secondary_default.as_secs().max(1),
+    let wait = match (retry_after, remaining, reset) {
+        (Some(s), _, _) => Duration::from_secs(s),
+        (None, Some(0), Some(r)) => Duration::from_secs(r.saturating_sub(now) + 1),
+        _ => secondary_default,
     };
     let reset_at = match (retry_after, remaining, reset) {
         (None, Some(0), Some(r)) => r,
-        _ => now + wait_secs,
+        _ => now + wait.as_secs_f64().ceil() as u64,
     };
     Some(Limit {
-        wait: Duration::from_secs(wait_secs),
+        wait,
         reset_at,
         secondary,
     })
@@ -138,10 +138,7 @@ pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
             _ => return None,
         } as u32)
     }
-    let clean: Vec<u8> = text
-        .bytes()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
+    let clean: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
     let data = match clean.iter().position(|&b| b == b'=') {
         Some(p) if clean[p..].iter().all(|&b| b == b'=') && clean[p..].len() <= 2 => &clean[..p],
         Some(_) => return None,
@@ -191,7 +188,14 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
         h.insert("x-ratelimit-reset", HeaderValue::from_static("1000"));
-        let l = rate_limit(403, &h, "API rate limit exceeded", 900, Duration::from_secs(60)).unwrap();
+        let l = rate_limit(
+            403,
+            &h,
+            "API rate limit exceeded",
+            900,
+            Duration::from_secs(60),
+        )
+        .unwrap();
         assert_eq!(l.wait, Duration::from_secs(101));
         assert_eq!(l.reset_at, 1000);
         assert!(!l.secondary);
@@ -202,13 +206,25 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("retry-after", HeaderValue::from_static("7"));
         h.insert("x-ratelimit-remaining", HeaderValue::from_static("4000"));
-        let l = rate_limit(403, &h, "You have exceeded a secondary rate limit", 0, Duration::from_secs(60))
-            .unwrap();
+        let l = rate_limit(
+            403,
+            &h,
+            "You have exceeded a secondary rate limit",
+            0,
+            Duration::from_secs(60),
+        )
+        .unwrap();
         assert_eq!(l.wait, Duration::from_secs(7));
         assert!(l.secondary);
         let plain = HeaderMap::new();
         assert_eq!(
-            rate_limit(403, &plain, "Resource not accessible by integration", 0, Duration::from_secs(60)),
+            rate_limit(
+                403,
+                &plain,
+                "Resource not accessible by integration",
+                0,
+                Duration::from_secs(60)
+            ),
             None
         );
         assert!(rate_limit(429, &plain, "", 0, Duration::from_secs(60)).is_some());

@@ -181,7 +181,11 @@ impl std::fmt::Display for EvalReport {
             writeln!(f)?;
         }
         writeln!(f)?;
-        writeln!(f, "{:<16}{:>10}{:>10}{:>10}", "verdict", "given", "precision", "recall")?;
+        writeln!(
+            f,
+            "{:<16}{:>10}{:>10}{:>10}",
+            "verdict", "given", "precision", "recall"
+        )?;
         for v in Verdict::ALL {
             let given: usize = (0..OTHER).map(|k| self.matrix[k][col(v)]).sum();
             writeln!(
@@ -193,7 +197,10 @@ impl std::fmt::Display for EvalReport {
                 pct(self.recall(v))
             )?;
         }
-        writeln!(f, "(other records left out; question is scored against kind support)")?;
+        writeln!(
+            f,
+            "(other records left out; question is scored against kind support)"
+        )?;
         writeln!(f)?;
         writeln!(
             f,
@@ -278,7 +285,10 @@ mod tests {
         assert_eq!(report.precision(Verdict::Troubleshooting), None);
         assert_eq!(report.misses.len(), 2);
         let shown = format!("{report}");
-        assert!(shown.contains("precision 0.50 (1/2), recall 0.50 (1/2)"), "{shown}");
+        assert!(
+            shown.contains("precision 0.50 (1/2), recall 0.50 (1/2)"),
+            "{shown}"
+        );
         assert!(shown.contains("other: 1 of 1"), "{shown}");
         assert!(!shown.contains("misses:"));
         assert!(format!("{report:#}").contains("a#2"));

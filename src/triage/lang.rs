@@ -28,6 +28,7 @@ const UNKNOWN: Lang = lang("und", "an unrecognised language", false);
 
 /// Function words that are frequent in one language and rare in the others
 /// (words shared between languages, like "de" or "no", are left out).
+#[rustfmt::skip]
 const STOPWORDS: &[(Lang, &[&str])] = &[
     (
         ENGLISH,
@@ -127,13 +128,11 @@ pub(crate) fn detect<'a>(words: impl Iterator<Item = &'a str>, raw: &str) -> Lan
     for c in raw.chars().filter(|c| c.is_alphabetic()) {
         if c.is_ascii_alphabetic() || ('\u{c0}'..='\u{24f}').contains(&c) {
             latin += 1;
-        } else if ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{ff66}'..='\u{ff9f}').contains(&c)
-        {
+        } else if ('\u{3040}'..='\u{30ff}').contains(&c) || ('\u{ff66}'..='\u{ff9f}').contains(&c) {
             kana += 1;
         } else if is_cjk(c) {
             han += 1;
-        } else if ('\u{ac00}'..='\u{d7af}').contains(&c) || ('\u{1100}'..='\u{11ff}').contains(&c)
-        {
+        } else if ('\u{ac00}'..='\u{d7af}').contains(&c) || ('\u{1100}'..='\u{11ff}').contains(&c) {
             hangul += 1;
         } else {
             other += 1;
@@ -170,15 +169,22 @@ pub(crate) fn detect<'a>(words: impl Iterator<Item = &'a str>, raw: &str) -> Lan
             }
         }
     }
-    let best = (0..STOPWORDS.len())
-        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
-        .unwrap_or(0);
-    if counts[best] == 0 {
-        // A few words with no function word at all: a bare title such as
-        // "Emoji picker" is still most likely English; a sentence is not.
-        return if n <= 6 { ENGLISH } else { UNKNOWN };
+    let best_of = |covered: bool| {
+        (0..STOPWORDS.len())
+            .filter(|&i| STOPWORDS[i].0.covered == covered)
+            .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+            .unwrap_or(0)
+    };
+    let (c, u) = (best_of(true), best_of(false));
+    if counts[u] > counts[c] && (counts[u] >= 2 || counts[c] == 0) {
+        return STOPWORDS[u].0;
     }
-    STOPWORDS[best].0
+    if counts[c] == 0 {
+        // No function word at all: a bare title such as "Emoji picker
+        // broken on Safari" is still most likely English; a long text is not.
+        return if n < 12 { ENGLISH } else { UNKNOWN };
+    }
+    STOPWORDS[c].0
 }
 
 #[cfg(test)]
@@ -194,10 +200,22 @@ mod tests {
 
     #[test]
     fn covered_languages() {
-        assert_eq!(guess("I can not find the button when my timeline is open").code, "en");
-        assert_eq!(guess("Ich kann mich seit gestern nicht mehr mit meinem Konto anmelden").code, "de");
-        assert_eq!(guess("Je ne reçois pas le courriel pour mon compte").code, "fr");
-        assert_eq!(guess("No puedo entrar en mi cuenta desde el lunes").code, "es");
+        assert_eq!(
+            guess("I can not find the button when my timeline is open").code,
+            "en"
+        );
+        assert_eq!(
+            guess("Ich kann mich seit gestern nicht mehr mit meinem Konto anmelden").code,
+            "de"
+        );
+        assert_eq!(
+            guess("Je ne reçois pas le courriel pour mon compte").code,
+            "fr"
+        );
+        assert_eq!(
+            guess("No puedo entrar en mi cuenta desde el lunes").code,
+            "es"
+        );
         let ja = guess("パスワードを忘れてしまい、ログインできません");
         assert_eq!((ja.code, ja.covered), ("ja", true));
     }
@@ -214,5 +232,15 @@ mod tests {
     #[test]
     fn short_titles_default_to_english() {
         assert_eq!(guess("Emoji picker flicker").code, "en");
+        assert_eq!(
+            guess("Emoji picker broken Safari 17 macOS Sonoma trackpad").code,
+            "en"
+        );
+    }
+
+    #[test]
+    fn long_text_without_known_words_is_unknown() {
+        let g = guess("Lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt labore");
+        assert!(!g.covered, "{g:?}");
     }
 }

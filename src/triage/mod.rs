@@ -117,7 +117,7 @@ impl Triage {
 const REDIRECT_MIN: f64 = 2.0;
 /// …and beat every filing verdict by this much: a wrong redirect sends a
 /// real bug away, so ties go to filing.
-const REDIRECT_MARGIN: f64 = 0.75;
+const REDIRECT_MARGIN: f64 = 0.5;
 /// Any vulnerability wording wins: a public issue cannot be taken back.
 const SECURITY_MIN: f64 = 4.0;
 /// Confidence ceiling for drafts in a language the rules don't cover.
@@ -133,7 +133,12 @@ pub fn triage(input: &TriageInput) -> Triage {
 /// Whether the answers so far carry enough signal to say anything (used by
 /// the interactive drafter to speak early).
 pub fn has_signal(t: &Triage) -> bool {
-    let support: f64 = t.reasons.iter().map(|r| r.weight).filter(|w| *w > 0.0).sum();
+    let support: f64 = t
+        .reasons
+        .iter()
+        .map(|r| r.weight)
+        .filter(|w| *w > 0.0)
+        .sum();
     t.confidence >= 0.5 && support >= 2.0
 }
 
@@ -153,10 +158,11 @@ fn decide(draft: &Draft, hits: Vec<Hit>) -> Triage {
         (Verdict::Troubleshooting, score(Verdict::Troubleshooting)),
     ];
     // Highest filing score; ties keep the earlier (bug before feature).
-    let best_filing = filing
-        .iter()
-        .copied()
-        .fold((Verdict::Bug, f64::MIN), |a, b| if b.1 > a.1 { b } else { a });
+    let best_filing =
+        filing.iter().copied().fold(
+            (Verdict::Bug, f64::MIN),
+            |a, b| if b.1 > a.1 { b } else { a },
+        );
     let default_filing = match draft.form {
         signals::Form::Suggestion => Verdict::Feature,
         signals::Form::Troubleshooting => Verdict::Troubleshooting,
@@ -167,7 +173,11 @@ fn decide(draft: &Draft, hits: Vec<Hit>) -> Triage {
     let (verdict, top, second) = if x >= SECURITY_MIN {
         (Verdict::Security, x, redirect.max(best_filing.1))
     } else if redirect >= REDIRECT_MIN && redirect >= best_filing.1 + REDIRECT_MARGIN {
-        let v = if s >= q { Verdict::Support } else { Verdict::Question };
+        let v = if s >= q {
+            Verdict::Support
+        } else {
+            Verdict::Question
+        };
         (v, redirect, best_filing.1)
     } else if best_filing.1 <= 0.0 {
         (default_filing, 0.0, redirect)

@@ -134,13 +134,17 @@ impl Draft {
         let c = text::clean(&pre);
         body.push_str(&c.prose);
         code |= c.code;
-        raw_all.push_str(&pre);
+        raw_all.push_str(&c.kept);
         for (label, value) in input.fields.iter().chain(headed.iter()) {
-            let value = if value.trim() == "_No response_" { "" } else { value.as_str() };
+            let value = if value.trim() == "_No response_" {
+                ""
+            } else {
+                value.as_str()
+            };
             let c = text::clean(value);
             code |= c.code;
             raw_all.push('\n');
-            raw_all.push_str(value);
+            raw_all.push_str(&c.kept);
             body.push('\n');
             body.push_str(&c.prose);
             sections.push((slot(label), label.to_lowercase(), c.prose));
@@ -179,7 +183,9 @@ fn steps_words(steps: &str) -> usize {
         .lines()
         .map(|l| {
             l.trim()
-                .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | '*' | ')'))
+                .trim_start_matches(|c: char| {
+                    c.is_ascii_digit() || matches!(c, '.' | '-' | '*' | ')')
+                })
                 .trim()
         })
         .filter(|l| !l.is_empty() && *l != "..." && *l != "…")
@@ -201,16 +207,22 @@ struct Lexicon {
     owner: Vec<Pat>,
     owner_loose: Vec<Pat>,
     moderated: Vec<Pat>,
+    moderated_strict: Vec<Pat>,
     moderation_phrases: Vec<Pat>,
     moderation_lifted: Vec<Pat>,
     ban_words: Vec<Pat>,
     rules_words: Vec<Pat>,
     lifecycle_verbs: Vec<Pat>,
+    lifecycle_done: Vec<Pat>,
     own_identity: Vec<Pat>,
     lifecycle_phrases: Vec<Pat>,
     personal_history: Vec<Pat>,
     outage_phrases: Vec<Pat>,
     error_codes: Vec<Pat>,
+    cert: Vec<Pat>,
+    cert_bad: Vec<Pat>,
+    delay: Vec<Pat>,
+    delivered: Vec<Pat>,
     error_words: Vec<Pat>,
     help_phrases: Vec<Pat>,
     own_account: Vec<Pat>,
@@ -218,10 +230,16 @@ struct Lexicon {
     question_tag: Vec<Pat>,
     declared_question: Vec<Pat>,
     how_to: Vec<Pat>,
+    how_to_title: Vec<Pat>,
     confusion: Vec<Pat>,
     // bug
     malfunction: Vec<Pat>,
-    widely: Vec<Pat>,
+    title_malfunction: Vec<Pat>,
+    title_negation: Vec<Pat>,
+    since_update: Vec<Pat>,
+    universal: Vec<Pat>,
+    repro: Vec<Pat>,
+    scope: Vec<Pat>,
     ui_terms: Vec<Pat>,
     tech_terms: Vec<Pat>,
     // feature
@@ -234,6 +252,8 @@ struct Lexicon {
     vulnerability: Vec<Pat>,
 }
 
+// Word lists read best as paragraphs, not one word per line.
+#[rustfmt::skip]
 static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
     neg: pats(&[
         "can t", "cannot", "can not", "couldn t", "could not", "unable to", "not able to",
@@ -256,6 +276,9 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
     ]),
     login_phrases: pats(&[
         "locked out", "lock me out", "locks me out", "login fails", "login failed",
+        "login not working", "login doesn t work", "login is not working",
+        "login isn t working", "can t seem to log in", "cannot seem to log in",
+        "can t seem to login", "can t seem to sign in",
         "forgot my password", "forgotten my password", "forgot password", "lost my password",
         "reset my password", "reset the password", "password reset", "reset password",
         "new password", "lost access to my account", "lost access to my",
@@ -289,13 +312,16 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "never receiv*", "never got", "never arriv*", "never came", "haven t receiv*",
         "have not receiv*", "hasn t arriv*", "didn t receiv*", "did not receiv*",
         "didn t get", "did not get", "not receiv*", "don t receive", "doesn t arrive",
-        "no email", "no e mail", "no confirmation", "spam folder", "junk folder", "spam",
+        "no email", "no e mail", "no confirmation", "spam folder", "junk folder", "in spam",
+        "in my spam", "in the spam", "junk",
         "nicht angekommen", "nicht erhalten", "keine e mail", "keine email", "spam ordner",
         "spamordner", "pas recu", "jamais recu", "dossier spam", "courrier indesirable",
         "no recibi", "no he recibido", "no me llega", "no llega", "nunca llego",
         "carpeta de spam",
     ]),
     mail_phrases: pats(&[
+        "confirm my email", "confirm my e mail", "confirm my account", "verify my email",
+        "verify my e mail", "verify my account", "confirmation email never",
         "no confirmation email", "no confirmation e mail", "no confirmation mail",
         "email not received", "e mail not received", "confirmation email not",
         "bestatigungsmail", "bestatigungs e mail", "e mail de confirmation",
@@ -305,6 +331,9 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "迷惑メール",
     ]),
     owner: pats(&[
+        "my post", "my posts", "my toot", "my toots", "my status", "my statuses",
+        "my mastodon account", "my personal account", "my old account", "my main account",
+        "my own account", "my previous account", "my original account",
         "my account", "my profile", "my bot", "my bots", "my user", "my handle", "my alt",
         "mein konto", "meinen account", "mein account", "meinem konto", "mon compte",
         "mi cuenta", "mi perfil",
@@ -319,13 +348,29 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "eingeschrankt", "deaktiviert", "suspendu*", "banni*", "bloque*", "limite*",
         "desactive*", "suspendid*", "baneado*", "bloquead*", "limitad*", "desactivad*",
     ]),
+    // After "I was": words that mean moderation only ("limited", "disabled"
+    // say other things after a pronoun).
+    moderated_strict: pats(&[
+        "suspend*", "silenc*", "banned", "shadowban*", "gesperrt", "gebannt", "suspendu*",
+        "banni*", "suspendid*", "baneado*",
+    ]),
     moderation_phrases: pats(&[
+        "unsuspend my", "unsuspend me", "unban me", "unban my", "lift the suspension",
+        "lift my suspension", "appeal my suspension", "appeal the suspension",
+        "my account was hacked", "my account got hacked", "my account has been hacked",
+        "hacked my account", "my account is compromised", "my account was compromised",
+        "moderator removed", "moderators removed", "moderator deleted",
+        "moderators deleted", "admin removed", "admins removed", "admin deleted",
+        "admins deleted", "moderator suspended", "moderators suspended",
+        "admin suspended", "admins suspended", "mods removed", "mods deleted",
+        "impersonating me", "pretending to be me", "harassing me", "stalking me",
         "banned me", "suspended me", "silenced me", "ban me", "got banned", "got suspended",
         "got silenced", "me banearon", "me suspendieron", "アカウントが凍結", "凍結された",
         "凍結されました", "アカウントが停止", "停止されました", "サスペンドされ",
     ]),
     moderation_lifted: pats(&[
-        "unsuspend*", "unsilenc*", "unban*", "unbann*", "reinstat*", "lifted", "unfrozen",
+        "unsuspended", "unsilenced", "unbanned", "unlimited", "reinstated", "was lifted",
+        "were lifted", "been lifted", "got lifted", "unfrozen",
     ]),
     ban_words: pats(&["banned", "banning", "gebannt", "banni", "bannie", "baneado", "baneada"]),
     rules_words: pats(&[
@@ -341,8 +386,14 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "supprim*", "recuper*", "restaur*", "changer", "modifier", "eliminar", "eliminad*",
         "borrar", "borrad*", "cambiar",
     ]),
+    lifecycle_done: pats(&[
+        "deleted", "removed", "closed", "deactivated", "is gone", "was gone", "vanished",
+        "geloscht", "supprime", "supprimee", "eliminada", "borrada",
+    ]),
     own_identity: pats(&[
-        "my account", "my accounts", "my old account", "my previous account", "my username",
+        "my mastodon account", "my personal account", "my old account", "my main account",
+        "my own account", "my previous account", "my original account",
+        "my account", "my accounts", "my username",
         "my user name", "my handle", "my old username", "my old handle", "my email",
         "my e mail", "my email address", "my e mail address", "my mail address",
         "mein konto", "meinen account", "mein account", "meinen benutzernamen",
@@ -371,10 +422,9 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "is down", "was down", "went down", "been down", "server down", "instance down",
         "site down", "is unreachable", "was unreachable", "is offline", "went offline",
         "not reachable", "cannot reach", "can t reach", "can t access the site",
-        "cannot access any", "can t access any", "certificate expired", "cert expired",
-        "certificate has expired", "ssl certificate", "ssl cert", "ssl error",
-        "certificate error", "bad gateway", "gateway timeout", "service unavailable",
-        "overloaded", "server is slow", "instance is slow", "very slow", "extremely slow",
+        "cannot access any", "can t access any", "bad gateway", "gateway timeout",
+        "service unavailable", "overloaded", "server is slow", "instance is slow",
+        "site is slow", "server is very slow", "instance is very slow", "slow server",
         "heavy load", "server load", "under load",
         "nicht erreichbar", "uberlastet", "zertifikat abgelaufen", "inaccessible",
         "en panne", "hors ligne", "surcharge", "certificat expire", "esta caido",
@@ -383,6 +433,22 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "証明書の期限",
     ]),
     error_codes: pats(&["500", "502", "503", "504", "403"]),
+    cert: pats(&["cert", "certificate", "certificates", "ssl", "tls", "zertifikat", "certificat", "certificado", "証明書"]),
+    cert_bad: pats(&["expired", "expires", "invalid", "error", "warning", "abgelaufen", "expire", "caducado", "expirado", "期限切れ"]),
+    delay: pats(&[
+        "delay", "delays", "delayed", "lag", "lagging", "backlog*", "hours late",
+        "minutes late", "hours behind", "hours ago", "days ago", "hours old", "days old",
+        "minutes since", "hours since", "old posts", "old toots", "older posts",
+        "older toots", "not updating", "doesn t update", "does not update",
+        "stopped updating", "isn t updating", "stale",
+        "verzogert", "verzogerung", "retard*", "retraso*", "demora*", "遅延", "遅れ",
+    ]),
+    delivered: pats(&[
+        "toot", "toots", "tooted", "post", "posts", "posted", "status", "statuses",
+        "timeline", "timelines",
+        "feed", "notification*", "message*", "mention*", "federat*", "beitrage", "beitrag",
+        "messages", "publicacion*", "投稿", "タイムライン", "通知",
+    ]),
     error_words: pats(&[
         "error", "errors", "status", "http", "code", "fehler", "erreur", "forbidden",
         "internal server error",
@@ -400,6 +466,8 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "que puedo hacer", "que hago", "助けて", "どうすれば", "どうしたら",
     ]),
     own_account: pats(&[
+        "my mastodon account", "my personal account", "my old account", "my main account",
+        "my own account", "my previous account", "my original account",
         "my account", "my profile", "my email", "my e mail", "my password", "my username",
         "my login", "mein konto", "meinen account", "mein passwort", "mon compte",
         "mon mot de passe", "mi cuenta", "mi contrasena", "私のアカウント",
@@ -413,22 +481,48 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "don t know where to ask", "a good place for", "the wrong place", "not a bug but",
         "une question", "una pregunta", "質問があります",
     ]),
+    // The reporter asking how to do something; in a body, only first-person
+    // forms count ("how to reproduce" and "is it possible to add" are not
+    // questions about using the software).
     how_to: pats(&[
-        "how do i", "how can i", "how could i", "how to", "how does one", "how do you",
-        "how do we", "how can we", "is there a way to", "is there any way", "is there a way",
-        "where can i", "where do i", "where is the setting", "can i", "is it possible",
-        "why is my", "why can t i", "why can i", "how is this possible", "what does",
-        "wie kann ich", "wie andere ich", "wo kann ich", "gibt es eine moglichkeit",
-        "comment puis je", "comment faire", "comment je peux", "est il possible",
-        "ou puis je", "como puedo", "como hago", "donde puedo", "es posible",
-        "どうやって", "方法を教えて", "できますか", "どこで",
+        "how do i", "how can i", "how could i", "how does one", "how do you", "how do we",
+        "how can we", "is there a way for me", "is there a way i", "is there any way i",
+        "where can i", "where do i", "where is the setting", "why can t i", "why can i",
+        "why is my", "why was my", "how is this possible", "how is this even possible",
+        "how is that possible", "wie kann ich", "wie andere ich", "wo kann ich",
+        "comment puis je", "comment je peux", "ou puis je", "como puedo", "como hago",
+        "donde puedo", "どうやって", "方法を教えて", "どこで",
+    ]),
+    how_to_title: pats(&[
+        "how to", "is there a way", "is there any way", "can i", "is it possible",
+        "what does", "gibt es eine moglichkeit", "comment faire", "est il possible",
+        "es posible", "できますか",
     ]),
     confusion: pats(&[
         "i m confused", "i am confused", "confused", "is this normal", "is this expected",
         "is this intended", "is this how it", "is this what it should", "or is this",
         "am i doing something wrong", "am i missing something", "did i do something wrong",
     ]),
+    since_update: pats(&[
+        "since the update", "since updating", "after the update", "after updating",
+        "after update", "since update", "after updating to", "since updating to",
+        "since the last update", "since the latest update", "after the latest update",
+        "after the last update", "since version", "in the latest version",
+        "in the new version", "since upgrading", "after upgrading", "after the upgrade",
+        "since the upgrade", "regression", "used to work", "worked before",
+        "seit dem update", "depuis la mise a jour", "desde la actualizacion",
+    ]),
+    title_negation: pats(&["doesn t", "does not", "isn t", "is not", "aren t", "are not", "won t", "will not", "fails", "failing"]),
+    title_malfunction: pats(&[
+        "doesn t work", "does not work", "don t work", "not working", "stopped working",
+        "stops working", "not functioning", "broken", "bug", "went wrong", "mistakenly",
+        "incorrect*", "wrongly", "no effect", "ignored", "ignores", "not respected",
+        "regression", "crash*",
+    ]),
     malfunction: pats(&[
+        "doesn t remove", "doesn t delete", "isn t removed", "aren t removed",
+        "not removed", "not deleted", "still visible", "still shows", "still show",
+        "still appear*", "blank page", "blank screen",
         "doesn t work", "does not work", "don t work", "do not work", "not working",
         "isn t working", "stopped working", "stops working", "no longer works",
         "not functioning", "broken", "is broken", "bug", "buggy", "glitch*", "crash*",
@@ -438,13 +532,23 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "freez*", "wrong", "mistakenly", "unexpected*", "went wrong", "no effect",
         "has no effect", "ignored", "not respected", "inconsistent", "duplicated",
     ]),
-    widely: pats(&[
-        "all browsers", "every browser", "other browsers", "any browser", "all platforms",
+    universal: pats(&[
+        "all browsers", "every browser", "any browser", "all platforms",
         "all operating systems", "any instance", "any server", "every instance",
-        "every server", "other instances", "other servers", "multiple instances",
-        "multiple servers", "several instances", "several servers", "different instances",
-        "different servers", "any mastodon", "also happens on", "same on", "tested on",
-        "reproduc* on", "can reproduce", "reproducible", "on all", "across instances",
+        "every server", "all instances", "all servers", "any mastodon instance",
+        "any mastodon server", "every mastodon instance", "can reproduce", "reproducible",
+        "also happens on", "across instances", "regardless of the instance",
+    ]),
+    repro: pats(&[
+        "happen*", "occur*", "reproduc*", "tested", "tried", "same", "also", "too",
+        "confirmed", "see it", "seeing it", "affects", "affected",
+    ]),
+    scope: pats(&[
+        "other instances", "other servers", "multiple instances", "multiple servers",
+        "several instances", "several servers", "different instances",
+        "different servers", "other browsers", "different browsers", "multiple browsers",
+        "several browsers", "other devices", "different devices", "another instance",
+        "another server", "another browser",
     ]),
     ui_terms: pats(&[
         "button", "column", "modal", "dropdown", "drop down", "menu", "scroll*", "layout",
@@ -455,7 +559,8 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
     tech_terms: pats(&[
         "api", "endpoint", "activitypub", "json", "payload", "stack trace", "traceback",
         "exception", "console", "uncaught", "typeerror", "nomethoderror", "header",
-        "headers", "response", "request", "webfinger", "oauth", "websocket",
+        "headers", "response", "request", "webfinger", "oauth", "websocket", "logs",
+        "log shows", "error log", "backtrace", "stacktrace", "stack",
     ]),
     feature_title_start: pats(&[
         "add", "adding", "allow", "allowing", "enable", "implement", "support for",
@@ -481,12 +586,19 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "欲しい", "ほしい", "追加してほしい", "機能追加", "できるようにしてほしい",
     ]),
     operator: pats(&[
-        "my instance", "my server", "our instance", "our server", "my own instance",
-        "my own server", "my mastodon instance", "my mastodon server", "i run", "i m running",
-        "i am running", "we run", "we re running", "i host", "we host", "self host*",
-        "selfhost*", "i administer", "i m the admin", "i am the admin", "i m an admin",
-        "i am an admin", "as an admin", "as admin", "administrator rights", "admin rights",
-        "admin of", "new instance", "deploy*", "install*", "upgrad*", "docker compose",
+        "our instance", "our server", "my own instance", "my own server", "my instances",
+        "my servers", "our instances", "our servers",
+        "my own mastodon", "i run a", "i run an", "i run my", "we run a", "we run an",
+        "i m running a", "i m running an", "i am running a", "i am running an",
+        "running mastodon", "running my own", "i host", "we host", "hosting my own",
+        "self host*", "selfhost*", "i administer", "i m the admin", "i am the admin",
+        "i m an admin", "i am an admin", "i m the administrator", "i am the administrator",
+        "as an admin", "as admin", "as an administrator", "administrator rights",
+        "admin rights", "set up a new instance", "setting up a new instance",
+        "my new instance", "new instance i", "deploy*", "installing mastodon",
+        "install mastodon", "installed mastodon", "mastodon installation", "upgraded from",
+        "upgrading from", "upgraded to", "upgrading to", "after upgrading", "docker compose",
+        "dockerized", "dockerised",
     ]),
     deployment: pats(&[
         "docker", "docker compose", "sidekiq", "postgres*", "psql", "redis", "nginx",
@@ -540,48 +652,68 @@ fn quote(found: &[Found]) -> String {
         .join(", ")
 }
 
+/// Signals that assume the trouble is confined to one server or account.
+const ONE_PLACE: &[&str] = &[
+    "account-access",
+    "account-mail",
+    "server-outage",
+    "server-error",
+    "delivery-delay",
+    "server-in-title",
+];
+
 /// Runs every detector over a draft.
 pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
     let mut h = Hits(Vec::new());
     let lx = &*LEX;
     let doc = &d.doc;
     let operator = doc.find(&lx.operator);
-    let operator_voice = operator.is_some() || d.form == Form::Troubleshooting;
+    let deployment = doc.find_all(&lx.deployment);
+    // The reporter runs the server: their trouble is theirs to fix (or a
+    // bug), never something to ask their admin about.
+    let operator_voice =
+        operator.is_some() || !deployment.is_empty() || d.form == Form::Troubleshooting;
+
+    let tech = doc.find_all(&lx.tech_terms);
+    let technical = d.code || !tech.is_empty();
+    let widely = doc
+        .find(&lx.universal)
+        .or_else(|| doc.near(&lx.repro, &lx.scope, 4, true));
 
     // ---- support: one account, one server -------------------------------
-    let login = doc
-        .near(&lx.neg, &lx.login, 3, false)
-        .or_else(|| doc.near(&lx.neg_loose, &lx.login_loose, 3, true))
-        .or_else(|| doc.find(&lx.login_phrases));
-    if let Some(f) = &login {
-        h.add_found(Verdict::Support, "account-access", 2.5, f);
-    }
-
-    let mail = doc
-        .find(&lx.mail_phrases)
-        .or_else(|| doc.near(&lx.mail_missing, &lx.mail_kind, 6, true));
-    if let Some(f) = &mail {
-        h.add_found(Verdict::Support, "account-mail", 2.5, f);
-    }
-
+    // Skipped when the reporter runs the server: their login, mail or
+    // moderation trouble is theirs to fix (or a bug), never a matter for
+    // "their admin".
     let lifted = doc.find(&lx.moderation_lifted);
-    let moderation = doc
-        .find(&lx.moderation_phrases)
-        .or_else(|| doc.near(&lx.owner, &lx.moderated, 5, true))
-        .or_else(|| doc.near(&lx.owner_loose, &lx.moderated, 2, false));
-    match (&moderation, &lifted) {
-        (Some(f), None) if !operator_voice => {
-            h.add_found(Verdict::Support, "own-moderation", 3.0, f);
-        }
-        (Some(_), Some(l)) => h.add_found(Verdict::Bug, "moderation-lifted", 1.0, l),
-        _ => {}
-    }
-    if moderation.is_none() && lifted.is_none() && !operator_voice {
-        if let Some(f) = doc.find(&lx.ban_words) {
-            h.add_found(Verdict::Support, "ban-language", 1.5, &f);
-        }
+    if let Some(l) = &lifted {
+        // Moderation that was lifted yet still shows is the software's doing.
+        h.add_found(Verdict::Bug, "moderation-lifted", 1.0, l);
     }
     if !operator_voice {
+        let login = doc
+            .near(&lx.neg, &lx.login, 1, false)
+            .or_else(|| doc.near(&lx.neg_loose, &lx.login_loose, 3, true))
+            .or_else(|| doc.find(&lx.login_phrases));
+        if let Some(f) = &login {
+            h.add_found(Verdict::Support, "account-access", 3.0, f);
+        }
+        let mail = doc
+            .find(&lx.mail_phrases)
+            .or_else(|| doc.near(&lx.mail_missing, &lx.mail_kind, 6, true));
+        if let Some(f) = &mail {
+            h.add_found(Verdict::Support, "account-mail", 3.0, f);
+        }
+        let moderation = doc
+            .find(&lx.moderation_phrases)
+            .or_else(|| doc.near(&lx.owner, &lx.moderated, 5, true))
+            .or_else(|| doc.near(&lx.owner_loose, &lx.moderated_strict, 2, false));
+        if lifted.is_none() {
+            if let Some(f) = &moderation {
+                h.add_found(Verdict::Support, "own-moderation", 3.0, f);
+            } else if let Some(f) = doc.find(&lx.ban_words) {
+                h.add_found(Verdict::Support, "ban-language", 1.5, &f);
+            }
+        }
         if let Some(f) = doc.find(&lx.rules_words) {
             h.add_found(Verdict::Support, "moderation-dispute", 1.0, &f);
         }
@@ -589,20 +721,44 @@ pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
 
     let lifecycle = doc
         .find(&lx.lifecycle_phrases)
-        .or_else(|| doc.near(&lx.lifecycle_verbs, &lx.own_identity, 3, true));
+        .or_else(|| doc.near(&lx.lifecycle_verbs, &lx.own_identity, 1, false))
+        .or_else(|| doc.near(&lx.own_identity, &lx.lifecycle_done, 3, false));
     if let Some(f) = &lifecycle {
-        h.add_found(Verdict::Support, "account-lifecycle", 2.5, f);
+        h.add_found(Verdict::Support, "account-lifecycle", 3.0, f);
     }
     if let Some(f) = doc.find(&lx.personal_history) {
         h.add_found(Verdict::Support, "personal-history", 0.8, &f);
     }
 
     if !operator_voice {
-        if let Some(f) = doc.find(&lx.outage_phrases) {
+        let outage = doc
+            .find(&lx.outage_phrases)
+            .or_else(|| doc.near(&lx.cert, &lx.cert_bad, 4, true));
+        if let Some(f) = outage {
             h.add_found(Verdict::Support, "server-outage", 2.0, &f);
         }
+        // A basic action failing with a server error is usually that
+        // server's trouble (storage, load); a log or trace with it means the
+        // reporter dug into the software, so it weighs less.
         if let Some(f) = doc.near(&lx.error_codes, &lx.error_words, 2, true) {
-            h.add_found(Verdict::Support, "server-error", 1.5, &f);
+            let mut w = if f.in_title { 2.5 } else { 2.0 };
+            if technical {
+                w /= 2.0;
+            }
+            h.add_found(Verdict::Support, "server-error", w, &f);
+        }
+        // Posts arriving hours late, a timeline stuck in the past: the
+        // server's job queues are behind.
+        let late = doc.near_all(&lx.delay, &lx.delivered, 4, true);
+        if !late.is_empty() {
+            let title = late.iter().any(|f| f.in_title);
+            let w = 2.0 + if title { 0.5 } else { 0.0 } + if late.len() > 1 { 0.5 } else { 0.0 };
+            h.add(
+                Verdict::Support,
+                "delivery-delay",
+                w,
+                quote(&late[..late.len().min(2)]),
+            );
         }
         if let Some(s) = d.title_servers.first() {
             h.add(
@@ -636,8 +792,13 @@ pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
     if let Some(f) = declared {
         h.add_found(Verdict::Question, "declared-question", 2.5, &f);
     }
-    let title_q = doc.title_words().count() > 0 && d.doc_title_is_question();
-    if let Some(f) = doc.find(&lx.how_to) {
+    let title_q = d.doc_title_is_question();
+    let asked = doc
+        .find(&lx.how_to)
+        .filter(|f| f.in_title)
+        .or_else(|| doc.find(&lx.how_to_title).filter(|f| f.in_title))
+        .or_else(|| doc.find(&lx.how_to));
+    if let Some(f) = asked {
         let w = if f.in_title || title_q { 2.0 } else { 1.2 };
         h.add_found(Verdict::Question, "how-to-question", w, &f);
     }
@@ -647,40 +808,72 @@ pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
 
     // ---- bug: software behaviour, reproducible -------------------------
     if d.form == Form::Bug {
-        h.add(Verdict::Bug, "bug-form", 0.6, "filed through a bug report form".into());
+        h.add(
+            Verdict::Bug,
+            "bug-form",
+            0.2,
+            "filed through a bug report form".into(),
+        );
     }
     if let Some(s) = d.answer(Slot::Steps) {
         let n = steps_words(s);
         if n >= 4 {
-            h.add(Verdict::Bug, "steps-given", 1.0, format!("{n} words of steps to reproduce"));
+            h.add(
+                Verdict::Bug,
+                "steps-given",
+                0.5,
+                format!("{n} words of steps to reproduce"),
+            );
         }
     }
     let filled = |s: Slot| d.answer(s).is_some_and(|v| !v.trim().is_empty());
     if filled(Slot::Expected) && filled(Slot::Actual) {
-        h.add(Verdict::Bug, "expected-vs-actual", 0.5, "expected and actual behaviour given".into());
+        h.add(
+            Verdict::Bug,
+            "expected-vs-actual",
+            0.2,
+            "expected and actual behaviour given".into(),
+        );
     }
     let version = d
         .answer(Slot::Version)
         .and_then(|v| text::version(v, true))
         .or_else(|| text::version(&d.raw_all, false));
     if let Some(v) = version {
-        h.add(Verdict::Bug, "version-given", 0.5, format!("\"{v}\""));
+        h.add(Verdict::Bug, "version-given", 0.3, format!("\"{v}\""));
+    }
+    // A title that says what the software does wrong ("X doesn't Y"), not
+    // what the reporter can't do ("I can't Y").
+    let title_fault = doc
+        .find(&lx.title_malfunction)
+        .filter(|f| f.in_title)
+        .or_else(|| d.title_statement(&lx.title_negation));
+    if let Some(f) = title_fault {
+        h.add_found(Verdict::Bug, "malfunction-title", 1.0, &f);
+    }
+    // A problem that began with a release is the software's.
+    if let Some(f) = doc.find(&lx.since_update) {
+        h.add_found(Verdict::Bug, "since-update", 1.5, &f);
     }
     let broken = doc.find_all(&lx.malfunction);
     if !broken.is_empty() {
         let n = broken.len().min(3);
-        let w = 0.8 * n as f64;
+        let w = 0.6 * n as f64;
         h.add(Verdict::Bug, "malfunction", w, quote(&broken[..n]));
     }
-    if let Some(f) = doc.find(&lx.widely) {
-        h.add_found(Verdict::Bug, "happens-widely", 1.5, &f);
+    if let Some(f) = &widely {
+        h.add_found(Verdict::Bug, "happens-widely", 2.0, f);
     }
     let ui = doc.find_all(&lx.ui_terms);
     if ui.len() >= 2 {
-        h.add(Verdict::Bug, "interface-terms", 0.8, quote(&ui[..ui.len().min(3)]));
+        h.add(
+            Verdict::Bug,
+            "interface-terms",
+            0.8,
+            quote(&ui[..ui.len().min(3)]),
+        );
     }
-    let tech = doc.find_all(&lx.tech_terms);
-    if d.code || !tech.is_empty() {
+    if technical {
         let ev = if d.code {
             "a code block or log".to_string()
         } else {
@@ -691,7 +884,12 @@ pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
 
     // ---- feature: a change to the software ------------------------------
     if d.form == Form::Suggestion {
-        h.add(Verdict::Feature, "suggestion-form", 2.0, "filed through the feature request form".into());
+        h.add(
+            Verdict::Feature,
+            "suggestion-form",
+            2.0,
+            "filed through the feature request form".into(),
+        );
     }
     if let Some(f) = d.title_starts_with(&lx.feature_title_start) {
         h.add_found(Verdict::Feature, "feature-title", 2.0, &f);
@@ -715,16 +913,31 @@ pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
     if let Some(f) = &operator {
         h.add_found(Verdict::Troubleshooting, "operator-voice", 1.5, f);
     }
-    let dep = doc.find_all(&lx.deployment);
-    if !dep.is_empty() {
-        let n = dep.len().min(3);
+    if !deployment.is_empty() {
+        let n = deployment.len().min(3);
         let w = 0.8 * n as f64;
-        h.add(Verdict::Troubleshooting, "deployment-terms", w, quote(&dep[..n]));
+        h.add(
+            Verdict::Troubleshooting,
+            "deployment-terms",
+            w,
+            quote(&deployment[..n]),
+        );
     }
 
     // ---- security ------------------------------------------------------
     if let Some(f) = doc.find(&lx.vulnerability) {
         h.add_found(Verdict::Security, "vulnerability", 4.0, &f);
+    }
+
+    // What happens on several servers is not one server's or one account's
+    // trouble: those signals count half.
+    if widely.is_some() {
+        for hit in &mut h.0 {
+            if ONE_PLACE.contains(&hit.signal) {
+                hit.weight /= 2.0;
+                hit.evidence.push_str(" (halved: it happens elsewhere too)");
+            }
+        }
     }
 
     h.0
@@ -734,11 +947,26 @@ impl Draft {
     /// A title that asks: ends with "?" or opens with an interrogative.
     fn doc_title_is_question(&self) -> bool {
         const OPENERS: &[&str] = &[
-            "how", "where", "why", "what", "can", "is", "are", "does", "do", "should", "wie",
-            "wo", "warum", "comment", "pourquoi", "como", "donde", "por",
+            "how", "where", "why", "what", "can", "is", "are", "does", "do", "should", "wie", "wo",
+            "warum", "comment", "pourquoi", "como", "donde", "por",
         ];
         let first = self.doc.title_words().next();
         self.title_ends_with_question || first.is_some_and(|w| OPENERS.contains(&w))
+    }
+
+    /// A negation in the title whose subject is a thing, not the reporter.
+    fn title_statement(&self, ps: &[Pat]) -> Option<Found> {
+        let title: Vec<&str> = self.doc.title_words().collect();
+        let d = Doc::new(&title.join(" "), "");
+        let f = d.find(ps)?;
+        let first = f.text.split(' ').next().unwrap_or("");
+        let at = title.iter().position(|w| *w == first)?;
+        let subject = at.checked_sub(1).map(|i| title[i])?;
+        let personal = ["i", "we", "me", "it", "this", "that", "ich", "je", "yo"];
+        (!personal.contains(&subject)).then_some(Found {
+            text: f.text,
+            in_title: true,
+        })
     }
 
     /// The first title words, when they match one of the patterns.
@@ -746,11 +974,17 @@ impl Draft {
         // Skip a leading tag like "[Feature]" or "UI:" already tokenised away.
         let title: Vec<&str> = self.doc.title_words().collect();
         let skip = usize::from(title.first().is_some_and(|w| {
-            matches!(*w, "ui" | "web" | "api" | "moderation" | "admin" | "ux" | "a11y")
+            matches!(
+                *w,
+                "ui" | "web" | "api" | "moderation" | "admin" | "ux" | "a11y"
+            )
         }));
         let rest = title.get(skip..)?.join(" ");
         let d = Doc::new(&rest, "");
-        let f = d.find_all(ps).into_iter().find(|f| rest.starts_with(&f.text))?;
+        let f = d
+            .find_all(ps)
+            .into_iter()
+            .find(|f| rest.starts_with(&f.text))?;
         Some(Found {
             text: f.text,
             in_title: true,

@@ -59,7 +59,7 @@ pub(crate) fn tokenize(s: &str, out: &mut Vec<String>) {
             out.push(std::mem::take(&mut cur));
         }
         let brk = match c {
-            '\n' | ';' | '。' | '！' | '？' => true,
+            '\n' | ';' | ',' | '。' | '！' | '？' | '、' => true,
             '.' | '!' | '?' | ':' => it
                 .peek()
                 .is_none_or(|n| n.is_whitespace() || matches!(n, '"' | ')' | '*' | '_')),
@@ -253,7 +253,24 @@ impl Doc {
 
     /// A match of `a` followed by a match of `b` at most `gap` words later
     /// (or preceded by it, when `either_order`), within one sentence.
-    pub(crate) fn near(&self, a: &[Pat], b: &[Pat], gap: usize, either_order: bool) -> Option<Found> {
+    pub(crate) fn near(
+        &self,
+        a: &[Pat],
+        b: &[Pat],
+        gap: usize,
+        either_order: bool,
+    ) -> Option<Found> {
+        self.near_all(a, b, gap, either_order).into_iter().next()
+    }
+
+    /// Every such match, earliest first, overlapping ones merged.
+    pub(crate) fn near_all(
+        &self,
+        a: &[Pat],
+        b: &[Pat],
+        gap: usize,
+        either_order: bool,
+    ) -> Vec<Found> {
         let spans = |ps: &[Pat]| {
             let mut v: Vec<(usize, usize)> = ps.iter().flat_map(|p| self.spans(p)).collect();
             v.sort_unstable();
@@ -261,31 +278,35 @@ impl Doc {
         };
         let sa = spans(a);
         if sa.is_empty() {
-            return None;
+            return Vec::new();
         }
         let sb = spans(b);
         let unbroken = |x: usize, y: usize| self.toks[x..y].iter().all(|t| t != BREAK);
-        let mut best: Option<(usize, usize)> = None;
+        let mut found: Vec<(usize, usize)> = Vec::new();
         for &(a0, a1) in &sa {
             for &(b0, b1) in &sb {
-                let span = if b0 >= a1 && b0 - a1 <= gap && unbroken(a1, b0) {
-                    Some((a0, b1))
+                if b0 >= a1 && b0 - a1 <= gap && unbroken(a1, b0) {
+                    found.push((a0, b1));
                 } else if either_order && a0 >= b1 && a0 - b1 <= gap && unbroken(b1, a0) {
-                    Some((b0, a1))
-                } else {
-                    None
-                };
-                if let Some(s) = span {
-                    if best.is_none_or(|bst| s.0 < bst.0) {
-                        best = Some(s);
-                    }
+                    found.push((b0, a1));
                 }
             }
         }
-        best.map(|(x, y)| Found {
-            text: self.span_text(x, y),
-            in_title: x < self.title_end,
-        })
+        found.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (x, y) in found {
+            match merged.last_mut() {
+                Some(last) if x < last.1 => last.1 = last.1.max(y),
+                _ => merged.push((x, y)),
+            }
+        }
+        merged
+            .into_iter()
+            .map(|(x, y)| Found {
+                text: self.span_text(x, y),
+                in_title: x < self.title_end,
+            })
+            .collect()
     }
 }
 
@@ -312,11 +333,14 @@ fn is_boilerplate(line: &str) -> bool {
 /// are taken out, and whether it held code or logs.
 pub(crate) struct Cleaned {
     pub prose: String,
+    /// Boilerplate removed, links and code kept.
+    pub kept: String,
     pub code: bool,
 }
 
 pub(crate) fn clean(value: &str) -> Cleaned {
     let mut prose = String::new();
+    let mut kept = String::new();
     let mut code = false;
     let mut in_fence = false;
     for line in value.lines() {
@@ -325,13 +349,17 @@ pub(crate) fn clean(value: &str) -> Cleaned {
             code = true;
             continue;
         }
-        if in_fence || is_boilerplate(line) {
+        if is_boilerplate(line) {
             continue;
         }
-        prose.push_str(&strip_links(line));
-        prose.push('\n');
+        kept.push_str(line);
+        kept.push('\n');
+        if !in_fence {
+            prose.push_str(&strip_links(line));
+            prose.push('\n');
+        }
     }
-    Cleaned { prose, code }
+    Cleaned { prose, kept, code }
 }
 
 /// Replaces URLs and HTML tags with a space; markdown link text stays.
@@ -406,14 +434,58 @@ pub(crate) fn servers(text: &str) -> Vec<String> {
         "rubygems.org",
     ];
     const FILE_ENDINGS: &[&str] = &[
-        "png", "jpg", "jpeg", "gif", "webp", "webm", "mp4", "mov", "svg", "rb", "js", "ts",
-        "tsx", "jsx", "json", "yml", "yaml", "md", "css", "scss", "html", "htm", "txt", "log",
-        "env", "production", "sh", "py", "exe", "zip", "gz", "conf", "erb", "haml", "lock",
-        "pdf", "csv", "php", "xml", "toml", "service", "sql", "map", "mjs", "cjs", "avif",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "webp",
+        "webm",
+        "mp4",
+        "mov",
+        "svg",
+        "rb",
+        "js",
+        "ts",
+        "tsx",
+        "jsx",
+        "json",
+        "yml",
+        "yaml",
+        "md",
+        "css",
+        "scss",
+        "html",
+        "htm",
+        "txt",
+        "log",
+        "env",
+        "production",
+        "sh",
+        "py",
+        "exe",
+        "zip",
+        "gz",
+        "conf",
+        "erb",
+        "haml",
+        "lock",
+        "pdf",
+        "csv",
+        "php",
+        "xml",
+        "toml",
+        "service",
+        "sql",
+        "map",
+        "mjs",
+        "cjs",
+        "avif",
     ];
     let mut out: Vec<String> = Vec::new();
     for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-')) {
-        let host = word.trim_matches(|c: char| c == '.' || c == '-').to_ascii_lowercase();
+        let host = word
+            .trim_matches(|c: char| c == '.' || c == '-')
+            .to_ascii_lowercase();
         let labels: Vec<&str> = host.split('.').collect();
         if labels.len() < 2 || labels.iter().any(|l| l.is_empty()) {
             continue;
@@ -493,7 +565,10 @@ mod tests {
     fn tokens_fold_and_split() {
         let mut v = Vec::new();
         tokenize("Can't reset my Contraseña; e-mail", &mut v);
-        assert_eq!(v, ["can", "t", "reset", "my", "contrasena", BREAK, "e", "mail"]);
+        assert_eq!(
+            v,
+            ["can", "t", "reset", "my", "contrasena", BREAK, "e", "mail"]
+        );
     }
 
     #[test]
@@ -523,7 +598,9 @@ mod tests {
     #[test]
     fn japanese_is_substring() {
         let d = doc("ログインできません", "");
-        assert!(d.find(&pats(&["ログインできな", "ログインできません"])).is_some());
+        assert!(d
+            .find(&pats(&["ログインできな", "ログインできません"]))
+            .is_some());
     }
 
     #[test]
@@ -544,7 +621,10 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert_eq!(version("running Mastodon 4.2.3 here", false).as_deref(), Some("4.2.3"));
+        assert_eq!(
+            version("running Mastodon 4.2.3 here", false).as_deref(),
+            Some("4.2.3")
+        );
         assert_eq!(version("tag v4.1.0-rc1", false).as_deref(), Some("v4.1.0"));
         assert_eq!(version("Firefox 120.0", false), None);
         assert_eq!(version("Firefox 120.0", true).as_deref(), Some("120.0"));

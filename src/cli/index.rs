@@ -1,0 +1,184 @@
+use super::args::{Global, IndexCommand};
+use super::common::{github, index_path, repo, runtime};
+use super::{w, Io};
+use crate::dupes::{records_from_github_json, Index};
+use crate::error::Error;
+use crate::github::ListOutcome;
+use crate::issue::IssueRecord;
+use crate::store::now;
+use std::io::Read;
+use std::path::Path;
+
+pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Result<i32, Error> {
+    let repo = repo(global);
+    let path = index_path(global, &repo)?;
+    match cmd {
+        IndexCommand::Status => {
+            if !path.exists() {
+                w(
+                    io.out,
+                    format!(
+                        "No index of {repo} at {}; run `preflight index sync` or `preflight index import FILE`.",
+                        path.display()
+                    ),
+                )?;
+                return Ok(0);
+            }
+            let index = load(&path)?;
+            let open = index
+                .issues()
+                .iter()
+                .filter(|i| i.state == crate::issue::IssueState::Open)
+                .count();
+            w(
+                io.out,
+                format!("Index of {} at {}", index.repo, path.display()),
+            )?;
+            w(
+                io.out,
+                format!(
+                    "{} issues ({open} open, {} closed)",
+                    index.len(),
+                    index.len() - open
+                ),
+            )?;
+            let age = index
+                .meta
+                .synced_at
+                .map_or("never synced".to_string(), |t| {
+                    format!("synced {}", ago(now().saturating_sub(t)))
+                });
+            w(io.out, age)?;
+            if let Some(u) = &index.meta.last_updated_at {
+                w(io.out, format!("newest change seen: {u}"))?;
+            }
+            Ok(0)
+        }
+        IndexCommand::Import { file } => {
+            let text = if file == "-" {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s).map_err(|e| {
+                    Error::input(
+                        "standard input",
+                        format!("cannot be read as UTF-8 text: {e}"),
+                    )
+                })?;
+                s
+            } else {
+                read_big(Path::new(&file))?
+            };
+            let records =
+                records_from_github_json(&text).map_err(|e| Error::input(&file, e.to_string()))?;
+            let mut index = if path.exists() {
+                load(&path)?
+            } else {
+                Index::new(&repo.to_string())
+            };
+            let n = records.len();
+            note_newest(&mut index, &records);
+            index.upsert(records);
+            save(&index, &path)?;
+            w(
+                io.out,
+                format!(
+                    "Imported {n} issues; the index of {repo} now holds {}.",
+                    index.len()
+                ),
+            )?;
+            Ok(0)
+        }
+        IndexCommand::Sync => {
+            let gh = github()?;
+            let mut index = if path.exists() {
+                load(&path)?
+            } else {
+                Index::new(&repo.to_string())
+            };
+            let outcome = runtime()?.block_on(gh.list_issues(
+                &repo,
+                index.meta.last_updated_at.as_deref(),
+                index.meta.etag.as_deref(),
+            ))?;
+            match outcome {
+                ListOutcome::NotModified => {
+                    index.meta.synced_at = Some(now());
+                    save(&index, &path)?;
+                    w(
+                        io.out,
+                        format!("{repo}: nothing new; {} issues indexed.", index.len()),
+                    )?;
+                    Ok(0)
+                }
+                ListOutcome::Issues {
+                    records,
+                    etag,
+                    interrupted,
+                } => {
+                    let n = records.len();
+                    note_newest(&mut index, &records);
+                    index.upsert(records);
+                    if let Some(e) = interrupted {
+                        // Keep what arrived; the next sync resumes from it.
+                        save(&index, &path)?;
+                        return Err(Error::Network(format!(
+                            "{e} ({n} issues saved; run `preflight index sync` again to fetch the rest)"
+                        )));
+                    }
+                    index.meta.etag = etag;
+                    index.meta.synced_at = Some(now());
+                    save(&index, &path)?;
+                    w(
+                        io.out,
+                        format!(
+                            "{repo}: {n} issues new or changed; {} indexed.",
+                            index.len()
+                        ),
+                    )?;
+                    Ok(0)
+                }
+            }
+        }
+    }
+}
+
+fn note_newest(index: &mut Index, records: &[IssueRecord]) {
+    let newest = records.iter().filter_map(|r| r.updated_at.clone()).max();
+    if newest > index.meta.last_updated_at {
+        index.meta.last_updated_at = newest;
+    }
+}
+
+fn load(path: &Path) -> Result<Index, Error> {
+    Index::load(path).map_err(|e| {
+        Error::state(
+            path,
+            format!("{e}; delete it and run `preflight index sync` again"),
+        )
+    })
+}
+
+fn save(index: &Index, path: &Path) -> Result<(), Error> {
+    index.save(path).map_err(|e| Error::state(path, e))
+}
+
+/// Issue dumps are large: read them whole, but still as UTF-8 text.
+fn read_big(path: &Path) -> Result<String, Error> {
+    if path.is_dir() {
+        return Err(Error::input(
+            path,
+            "is a directory; give a JSON file, or - for standard input",
+        ));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::input(path, format!("cannot be read: {e}")))?;
+    String::from_utf8(bytes).map_err(|_| Error::input(path, "is not UTF-8 text"))
+}
+
+fn ago(secs: u64) -> String {
+    match secs {
+        s if s < 120 => format!("{s} seconds ago"),
+        s if s < 7200 => format!("{} minutes ago", s / 60),
+        s if s < 172_800 => format!("{} hours ago", s / 3600),
+        s => format!("{} days ago", s / 86_400),
+    }
+}

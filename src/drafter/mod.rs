@@ -1,0 +1,307 @@
+//! `preflight draft` and `preflight submit`: walk the form (or take the
+//! answers from a file), check as you go, then file or redirect. Every
+//! answer is saved the moment it is given.
+
+mod ask;
+mod outcome;
+
+use crate::checks::lint::{Finding, Severity};
+use crate::checks::{dupes_query, named_server, triage_input};
+use crate::cli::args::{DraftArgs, Global, SubmitArgs};
+use crate::cli::common::{index_path, load_forms, repo};
+use crate::cli::{w, Io};
+use crate::decision::{decide, Decision, Thresholds};
+use crate::document::Document;
+use crate::draft::Draft;
+use crate::dupes::Candidate;
+use crate::error::{exit, Error};
+use crate::form::{FormSet, LoadedForm};
+use crate::input::read_input;
+use crate::repo::Repo;
+use crate::report;
+use crate::store::{SavedDraft, Store};
+use crate::triage::{triage, Triage};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How long a Mastodon server may take to say who runs it.
+pub const LOOKUP_TIMEOUT: Duration = Duration::from_secs(8);
+
+/// One drafting session: the form, the saved draft, and where it goes.
+pub struct Session {
+    pub global: Global,
+    pub repo: Repo,
+    pub set: FormSet,
+    pub form: LoadedForm,
+    pub store: Store,
+    pub saved: SavedDraft,
+    pub web: bool,
+    pub interactive: bool,
+    pub instance: Option<String>,
+    pub handle: Option<String>,
+}
+
+impl Session {
+    pub fn save(&mut self) -> Result<PathBuf, Error> {
+        self.store.save(&mut self.saved)
+    }
+
+    /// A file beside the saved draft, e.g. the text handed over.
+    pub fn side_file(&self, suffix: &str) -> PathBuf {
+        self.store.dir().join(format!("{}.{suffix}", self.saved.id))
+    }
+
+    pub fn document(&self) -> Document {
+        Document::from_draft(
+            &self.set,
+            self.saved.draft.clone(),
+            Some(&self.form.file),
+            None,
+        )
+        .or_else(|_| {
+            // A form given by path is not in the set; read it the same way.
+            let mut set = self.set.clone();
+            set.forms = vec![self.form.clone()];
+            Document::from_draft(&set, self.saved.draft.clone(), Some(&self.form.file), None)
+        })
+        .expect("the session's own form reads its draft")
+    }
+
+    /// The reporter's server: `--instance`, else the form's answer.
+    pub fn server(&self) -> Option<String> {
+        self.instance
+            .clone()
+            .or_else(|| self.saved.instance.clone())
+            .or_else(|| named_server(&self.document()))
+    }
+
+    /// The reporter's handle, for the admin's message only; asked for on
+    /// this path alone, and never saved into the issue.
+    fn handle(&mut self, io: &mut Io<'_>) -> Result<Option<String>, Error> {
+        if self.handle.is_none() && self.interactive {
+            self.handle = ask::handle(io)?;
+        }
+        Ok(self.handle.clone())
+    }
+}
+
+/// What the checks found.
+pub struct Checks {
+    pub findings: Vec<Finding>,
+    pub triage: Triage,
+    pub candidates: Vec<Candidate>,
+}
+
+/// Lint, triage and (when there is a title) duplicate search; a search
+/// that cannot run is reported and skipped, never fatal.
+pub fn run_checks(s: &Session, io: &mut Io<'_>, search: bool) -> Result<Checks, Error> {
+    let doc = s.document();
+    let findings = doc.lint(&s.set);
+    let triage = triage(&triage_input(&doc));
+    let candidates = if search && doc.title.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+        find_duplicates(s, &doc, io)?
+    } else {
+        Vec::new()
+    };
+    Ok(Checks {
+        findings,
+        triage,
+        candidates,
+    })
+}
+
+fn find_duplicates(s: &Session, doc: &Document, io: &mut Io<'_>) -> Result<Vec<Candidate>, Error> {
+    let index = index_path(&s.global, &s.repo)?;
+    match crate::cli::dupes_find(&s.repo, &index, &dupes_query(doc), 5, false) {
+        Ok(c) => Ok(c),
+        Err(e) => {
+            w(io.err, format!("note: duplicate search skipped: {e}"))?;
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// `preflight draft`.
+pub fn run(global: &Global, args: DraftArgs, io: &mut Io<'_>) -> Result<i32, Error> {
+    let store = Store::from_env()?;
+    if let Some(file) = &args.answers {
+        if !args.no_input && std::io::stdin().is_terminal() {
+            // With a terminal, answers from a file are defaults to review.
+            return ask::walk(start(global, &args, store, Some(file))?, io);
+        }
+        return scripted(start(global, &args, store, Some(file))?, io);
+    }
+    if args.no_input || !std::io::stdin().is_terminal() {
+        return Err(Error::Usage(
+            "`preflight draft` asks questions and needs a terminal; without one, pass --answers FILE --no-input".into(),
+        ));
+    }
+    let session = match &args.resume {
+        Some(id) => ask::resume(global, &args, store, id, io)?,
+        None => start(global, &args, store, None)?,
+    };
+    ask::walk(session, io)
+}
+
+/// `preflight submit FILE`: the scripted drafter on a saved draft.
+pub fn submit(global: &Global, args: SubmitArgs, io: &mut Io<'_>) -> Result<i32, Error> {
+    let draft_args = DraftArgs {
+        template: None,
+        instance: args.instance,
+        resume: None,
+        web: args.web,
+        answers: Some(args.file),
+        no_input: true,
+        handle: None,
+    };
+    let session = start(
+        global,
+        &draft_args,
+        Store::from_env()?,
+        draft_args.answers.as_deref(),
+    )?;
+    scripted(session, io)
+}
+
+/// A new session, from an answers file or from scratch (the form then
+/// chosen interactively unless `--template` names it).
+fn start(
+    global: &Global,
+    args: &DraftArgs,
+    store: Store,
+    answers: Option<&str>,
+) -> Result<Session, Error> {
+    let set = load_forms(global)?;
+    let repo = repo(global);
+    let (form, draft) = match answers {
+        Some(file) => {
+            let text = read_input(file)?;
+            let draft: Draft = serde_yaml::from_str(&text).map_err(|e| {
+                Error::input(
+                    file,
+                    format!("is not a draft (YAML with template, title, answers): {e}"),
+                )
+            })?;
+            let spec = args
+                .template
+                .clone()
+                .unwrap_or_else(|| draft.template.clone());
+            if spec.trim().is_empty() {
+                return Err(Error::input(
+                    file,
+                    "names no `template`; add one or pass --template",
+                ));
+            }
+            (set.select(&spec)?, Some(draft))
+        }
+        None => match &args.template {
+            Some(spec) => (set.select(spec)?, None),
+            None => (ask::choose_form(&set)?, None),
+        },
+    };
+    let mut saved = SavedDraft::new(&repo.to_string(), &form.file);
+    if let Some(d) = draft {
+        saved.draft.title = d.title;
+        saved.draft.answers = d.answers;
+    }
+    saved.instance = args.instance.clone();
+    Ok(Session {
+        global: global.clone(),
+        repo,
+        set,
+        form,
+        store,
+        saved,
+        web: args.web,
+        interactive: !args.no_input && std::io::stdin().is_terminal(),
+        instance: args.instance.clone(),
+        handle: args.handle.clone(),
+    })
+}
+
+/// `--answers FILE --no-input`: the same checks, decision and action,
+/// without a question.
+fn scripted(mut s: Session, io: &mut Io<'_>) -> Result<i32, Error> {
+    s.saved.title_done = true;
+    s.saved.next_field = s.form.form.fields().count();
+    let path = s.save()?;
+    w(
+        io.err,
+        format!("draft saved: {} ({})", s.saved.id, path.display()),
+    )?;
+    let checks = run_checks(&s, io, true)?;
+    show_checks(&checks, io)?;
+    let decision = decide(
+        &checks.findings,
+        &checks.triage,
+        &checks.candidates,
+        Thresholds::default(),
+    );
+    act(&mut s, decision, io)
+}
+
+/// Carries out a decision; returns the exit code.
+pub fn act(s: &mut Session, decision: Decision, io: &mut Io<'_>) -> Result<i32, Error> {
+    match decision {
+        Decision::File => outcome::file(s, io),
+        Decision::Redirect { to } => outcome::redirect(s, to, io),
+        Decision::Duplicate { number, url, .. } => {
+            w(
+                io.out,
+                format!(
+                    "#{number} looks like the same problem: {url}\nNothing was filed. Add a 👍 reaction there, or a comment with anything new you know."
+                ),
+            )?;
+            s.saved.status = crate::store::Status::Redirected { to: url };
+            s.save()?;
+            Ok(exit::FINDINGS)
+        }
+        Decision::Fix { errors } => {
+            w(
+                io.err,
+                format!(
+                    "error: the answers have {errors} problem{} to fix before filing (draft {} is saved)",
+                    if errors == 1 { "" } else { "s" },
+                    s.saved.id
+                ),
+            )?;
+            Ok(exit::INPUT)
+        }
+    }
+}
+
+/// The checks' findings, for people.
+pub fn show_checks(c: &Checks, io: &mut Io<'_>) -> Result<(), Error> {
+    for f in &c.findings {
+        w(io.out, report::human_finding(f, io.style))?;
+    }
+    w(
+        io.out,
+        format!(
+            "triage: {} (confidence {:.2})",
+            c.triage.verdict, c.triage.confidence
+        ),
+    )?;
+    for r in c.triage.reasons.iter().take(4) {
+        w(
+            io.out,
+            format!("  {:+.2} {}: {}", r.weight, r.signal, r.evidence),
+        )?;
+    }
+    for cand in c.candidates.iter().take(3) {
+        w(
+            io.out,
+            format!(
+                "possible duplicate: {:.2} #{} {} {}",
+                cand.score, cand.number, cand.title, cand.url
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether the findings block filing.
+pub fn has_errors(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.severity == Severity::Error)
+}
