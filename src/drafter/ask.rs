@@ -631,7 +631,7 @@ fn ask_textarea(
             } else {
                 String::new()
             };
-            let line = Text::new("│").with_initial_value(&prefix).prompt()?;
+            let line = Text::new("|").with_initial_value(&prefix).prompt()?;
             let bare = line.trim();
             if bare.is_empty() || (numbered && bare == prefix.trim()) {
                 break;

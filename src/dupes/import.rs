@@ -222,6 +222,12 @@ mod tests {
     #[test]
     fn skips_pull_requests() {
         assert!(records_from_github_json(PR).unwrap().is_empty());
+        // The `pull_request` key alone marks one, whatever the URL says.
+        let bare = r#"{"number": 4, "title": "Fix", "pull_request": {"merged_at": null}}"#;
+        assert!(records_from_github_json(bare).unwrap().is_empty());
+        // `"pull_request": null` is no pull request.
+        let issue = r#"{"number": 5, "title": "Bug", "pull_request": null}"#;
+        assert_eq!(records_from_github_json(issue).unwrap().len(), 1);
     }
 
     #[test]

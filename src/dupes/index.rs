@@ -983,7 +983,7 @@ mod tests {
         let feats = thaw(&before);
         let after = freeze(&feats, idx.issues());
         assert_same_sections(&before, &after);
-        assert_eq!(before.n_terms, 5);
+        assert!(before.n_terms >= 5);
     }
 
     #[test]

@@ -46,6 +46,13 @@ const WEAK: &[&str] = &[
     "timeline",
 ];
 
+/// Pieces of server addresses (`mastodon.social`) that answers repeat
+/// without being what the issue is about.
+const ADDRESS_PARTS: &[&str] = &[
+    "social", "online", "com", "org", "net", "www", "io", "eu", "de", "fr", "uk", "jp", "xyz",
+    "cloud", "club", "space", "host", "town", "world", "zone",
+];
+
 /// `repo:OWNER/NAME is:issue` followed by the draft's key words.
 pub fn search_query(query: &Query, repo: &Repo) -> String {
     let prefix = format!("repo:{}/{} is:issue", repo.owner, repo.name);
@@ -72,7 +79,9 @@ pub fn search_query(query: &Query, repo: &Repo) -> String {
     }
     let mut body_words: Vec<(usize, &Token)> = counts
         .into_values()
-        .filter(|(n, t)| *n >= 2 && !seen.contains(t.term.as_str()))
+        .filter(|(n, t)| {
+            *n >= 2 && !seen.contains(t.term.as_str()) && !ADDRESS_PARTS.contains(&t.word.as_str())
+        })
         .collect();
     body_words.sort_by(|a, b| {
         let weak = |t: &Token| WEAK.contains(&t.word.as_str());
@@ -107,7 +116,8 @@ pub fn search_query(query: &Query, repo: &Repo) -> String {
         if words.len() > MAX_OPERATORS {
             break;
         }
-        if t.word != t.surface && !t.word.chars().all(|c| c.is_ascii_digit()) {
+        // Only where folding changed the word, not merely its ending.
+        if text::stem(&t.surface) != t.term {
             if let Some(pos) = words.iter().position(|w| *w == quote(&t.surface)) {
                 if used.insert(alt.clone()) {
                     words.insert(pos + 1, alt);
@@ -204,6 +214,15 @@ mod tests {
         );
         assert!(q.contains("\"content warning\" OR cw"), "{q}");
         assert!(q.contains("toots OR post"), "{q}");
+        // A plural is no synonym: GitHub matches it already.
+        let q = search_query(
+            &Query {
+                title: "Servers drop favourites".into(),
+                text: String::new(),
+            },
+            &repo(),
+        );
+        assert!(q.ends_with("is:issue drop OR favourites OR servers"), "{q}");
     }
 
     #[test]

@@ -49,6 +49,9 @@ struct Prepared {
     pairs: HashMap<(usize, usize), String>,
     ideal_title: f64,
     ideal_body: f64,
+    /// The weights of the score's parts, renormalised to the parts this
+    /// query has (a title-only query has no body part).
+    weights: [f64; 4],
 }
 
 pub(crate) fn idf(n: usize, df: u32) -> f64 {
@@ -115,23 +118,43 @@ fn prepare(f: &Frozen, query: &Query) -> Prepared {
     let title_terms: Vec<Option<usize>> = title.iter().map(index_of).collect();
     let title_idf_sum = title_terms
         .iter()
-        .map(|t| t.map_or_else(|| idf(n, 0), |i| idf(n, f.df(i))))
+        .map(|t| t.unwrap_or(usize::MAX))
+        .collect::<HashSet<usize>>()
+        .into_iter()
+        .map(|t| {
+            if t == usize::MAX {
+                idf(n, 0)
+            } else {
+                idf(n, f.df(t))
+            }
+        })
         .sum();
     let mut pairs = HashMap::new();
     let body_seq: Vec<&Token> = body.iter().take(super::index::SEQ_BODY_TERMS).collect();
     for part in [title.iter().collect::<Vec<_>>(), body_seq] {
         for (i, a) in part.iter().enumerate() {
-            for b in part.iter().skip(i + 1).take(2) {
+            for (gap, b) in part.iter().skip(i + 1).take(2).enumerate() {
                 if let (Some(x), Some(y)) = (index_of(a), index_of(b)) {
-                    if x != y {
+                    // Two terms folded from one expression are no phrase.
+                    if x != y && a.surface != b.surface {
+                        let sep = if gap == 0 { " " } else { " … " };
                         pairs
                             .entry((x.min(y), x.max(y)))
-                            .or_insert_with(|| format!("{} {}", a.word, b.word));
+                            .or_insert_with(|| format!("{}{sep}{}", a.word, b.word));
                     }
                 }
             }
         }
     }
+    let has_title = ideal_title > 0.0;
+    let has_body = ideal_body > 0.0;
+    let raw = [
+        if has_title { W_TITLE_TERMS } else { 0.0 },
+        if has_body { W_BODY_TERMS } else { 0.0 },
+        if has_title { W_TITLE_SIM } else { 0.0 },
+        W_PHRASES,
+    ];
+    let sum: f64 = raw.iter().sum();
     Prepared {
         terms,
         title_terms,
@@ -139,6 +162,7 @@ fn prepare(f: &Frozen, query: &Query) -> Prepared {
         pairs,
         ideal_title,
         ideal_body,
+        weights: raw.map(|w| w / sum),
     }
 }
 
@@ -165,11 +189,11 @@ struct Scored {
 }
 
 impl Scored {
-    fn total(&self) -> f64 {
-        (W_TITLE_TERMS * self.title_terms
-            + W_BODY_TERMS * self.body_terms
-            + W_TITLE_SIM * self.title_sim
-            + W_PHRASES * self.phrases)
+    fn total(&self, w: &[f64; 4]) -> f64 {
+        (w[0] * self.title_terms
+            + w[1] * self.body_terms
+            + w[2] * self.title_sim
+            + w[3] * self.phrases)
             .clamp(0.0, 1.0)
     }
 }
@@ -217,7 +241,7 @@ pub(crate) fn rank(index: &Index, query: &Query, limit: usize) -> Vec<Candidate>
         }
     };
     let mut pool: Vec<usize> = (0..n).filter(|d| matched[*d] != 0).collect();
-    let first = |d: usize| W_TITLE_TERMS * norm_title(d) + W_BODY_TERMS * norm_body(d);
+    let first = |d: usize| q.weights[0] * norm_title(d) + q.weights[1] * norm_body(d);
     if pool.len() > RERANK_POOL {
         pool.select_nth_unstable_by(RERANK_POOL - 1, |a, b| {
             first(*b).total_cmp(&first(*a)).then(a.cmp(b))
@@ -238,8 +262,10 @@ pub(crate) fn rank(index: &Index, query: &Query, limit: usize) -> Vec<Candidate>
             .map(|((a, b), s)| ((idf(n, f.df(*a)) + idf(n, f.df(*b))) / 2.0, s))
             .collect();
         shared.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-        let weight: f64 = shared.iter().map(|(w, _)| w).sum();
-        let phrases = 1.0 - (-weight / 8.0).exp();
+        // In units of the rarest possible pair, so that the part means the
+        // same in a pool of a hundred issues or of fifty thousand.
+        let weight: f64 = shared.iter().map(|(w, _)| w).sum::<f64>() / idf(n, 1);
+        let phrases = 1.0 - (-weight / 1.5).exp();
         let mut terms: Vec<&QTerm> = q
             .terms
             .iter()
@@ -265,7 +291,7 @@ pub(crate) fn rank(index: &Index, query: &Query, limit: usize) -> Vec<Candidate>
         .into_iter()
         .map(|d| {
             let s = score_doc(d);
-            (s.total(), s)
+            (s.total(&q.weights), s)
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.doc.cmp(&b.1.doc)));
@@ -278,16 +304,14 @@ pub(crate) fn rank(index: &Index, query: &Query, limit: usize) -> Vec<Candidate>
         .collect();
 
     // Known duplicates bring their original in, just above themselves.
-    let mut queue: Vec<usize> = (0..out.len()).collect();
-    let mut seen: HashSet<u64> = HashSet::new();
+    // An original is revisited only when its score rises, so chains of
+    // duplicates settle, and cycles too.
+    let mut queue: Vec<usize> = (0..out.len()).rev().collect();
     while let Some(i) = queue.pop() {
         let Some(orig) = out[i].0.duplicate_of else {
             continue;
         };
         let (dup_number, dup_score) = (out[i].0.number, out[i].0.score);
-        if !seen.insert(dup_number) {
-            continue;
-        }
         let reason = format!("#{dup_number} is a duplicate of #{orig}");
         if let Some(j) = out.iter().position(|(c, _)| c.number == orig) {
             if dup_score > out[j].0.score {
@@ -300,7 +324,7 @@ pub(crate) fn rank(index: &Index, query: &Query, limit: usize) -> Vec<Candidate>
             }
         } else if let Some(d) = index.position(orig) {
             let s = score_doc(d);
-            let mut c = candidate(&index.record(d), s.total().max(dup_score), &s);
+            let mut c = candidate(&index.record(d), s.total(&q.weights).max(dup_score), &s);
             c.why.insert(0, reason);
             out.push((c, true));
             queue.push(out.len() - 1);
@@ -345,7 +369,7 @@ fn title_similarity(f: &Frozen, q: &Prepared, doc_title: &[usize]) -> f64 {
 
 fn candidate(rec: &IssueRecord, score: f64, s: &Scored) -> Candidate {
     let mut why = Vec::new();
-    if s.title_sim >= 0.2 {
+    if s.title_sim >= 0.35 {
         why.push(format!(
             "similar title ({:.0}% alike)",
             (s.title_sim * 100.0).round()
@@ -444,6 +468,31 @@ mod tests {
     }
 
     #[test]
+    fn title_evidence_outweighs_repetition_in_a_body() {
+        let records = vec![
+            rec(
+                40,
+                "Hashtag autocomplete ignores accents",
+                "Typing a tag with é shows nothing.",
+            ),
+            rec(
+                41,
+                "Weekly digest email layout",
+                "The digest covered hashtag autocomplete, accents in search, autocomplete \
+                 for hashtags, accent folding, autocomplete speed and hashtag trends.",
+            ),
+            rec(42, "Trends page is empty", "No hashtags trend on small servers."),
+        ];
+        let q = Query {
+            title: "Autocomplete for hashtags fails on accented characters".into(),
+            text: "When I type a hashtag with accents, autocomplete suggests nothing.".into(),
+        };
+        let got = rank_records(&records, &q, 3);
+        assert_eq!(got[0].number, 40, "{got:#?}");
+        assert!(got[0].why.iter().any(|w| w.starts_with("similar title")), "{got:#?}");
+    }
+
+    #[test]
     fn vocabulary_folding_finds_paraphrases() {
         let q = Query {
             title: "Toots get posted 2 times when scheduled".into(),
@@ -500,5 +549,51 @@ mod tests {
         assert_eq!(got[1].duplicate_of, Some(15));
         assert!(got[0].why.iter().any(|w| w == "#20 is a duplicate of #15"));
         assert_eq!(got[0].score, got[1].score);
+    }
+
+    #[test]
+    fn duplicate_chains_and_cycles_settle() {
+        let mut records = pool();
+        records.push(IssueRecord {
+            duplicate_of: Some(21),
+            ..rec(
+                20,
+                "Voting widget overflows on phones",
+                "Voting widget overflows.",
+            )
+        });
+        records.push(IssueRecord {
+            duplicate_of: Some(15),
+            ..rec(21, "Unrelated words entirely", "Nothing in common.")
+        });
+        records.push(IssueRecord {
+            duplicate_of: Some(31),
+            ..rec(30, "Quokka gallery freezes", "The quokka gallery freezes.")
+        });
+        records.push(IssueRecord {
+            duplicate_of: Some(30),
+            ..rec(31, "Marsupial pictures", "Pictures of marsupials.")
+        });
+        let q = Query {
+            title: "Voting widget overflows".into(),
+            text: String::new(),
+        };
+        let numbers: Vec<u64> = rank_records(&records, &q, 3)
+            .iter()
+            .map(|c| c.number)
+            .collect();
+        // #20 → #21 → #15: the whole chain comes in, originals first.
+        assert_eq!(numbers, vec![15, 21, 20]);
+        let q = Query {
+            title: "Quokka gallery freezes".into(),
+            text: String::new(),
+        };
+        let got = rank_records(&records, &q, 5);
+        // A cycle (#30 ↔ #31) ends: both listed once, at the same score.
+        let mut top: Vec<u64> = got.iter().take(2).map(|c| c.number).collect();
+        top.sort();
+        assert_eq!(top, vec![30, 31], "{got:#?}");
+        assert_eq!(got[0].score, got[1].score);
+        assert_eq!(got.iter().filter(|c| c.number == 31).count(), 1);
     }
 }

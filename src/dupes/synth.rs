@@ -349,7 +349,7 @@ fn sentence(rng: &mut Rng, s: &Spec) -> String {
         5 => format!("The {rare} client does not have this problem with {thing}."),
         6 => format!("Maybe related to {other}?"),
         7 => format!("I expected {thing} to work like {other} does."),
-        8 => format!("Reproducible every time, also in a private window."),
+        8 => "Reproducible every time, also in a private window.".to_string(),
         _ => format!(
             "See the post by @{rare}@{}.social for an example.",
             rare_word(rng)

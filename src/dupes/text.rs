@@ -140,7 +140,7 @@ fn flush(cur: &mut String, words: &mut Vec<String>) {
 /// numbers or hashes, no very long run-together strings.
 fn keep_word(w: &str) -> bool {
     let len = w.chars().count();
-    if len < 2 || len > 24 {
+    if !(2..=24).contains(&len) {
         return false;
     }
     let digits = w.bytes().filter(u8::is_ascii_digit).count();
@@ -209,6 +209,43 @@ const PHRASES: &[(&[&str], &[&str])] = &[
     (&["pull", "request"], &["pr"]),
     (&["color", "scheme"], &["color", "mode"]),
     (&["colour", "scheme"], &["color", "mode"]),
+    (&["profile", "picture"], &["avatar"]),
+    (&["profile", "pictures"], &["avatar"]),
+    (&["profile", "pic"], &["avatar"]),
+    (&["profile", "photo"], &["avatar"]),
+    (&["profile", "image"], &["avatar"]),
+    (&["profile", "description"], &["bio"]),
+    (&["link", "preview"], &["linkpreview"]),
+    (&["link", "previews"], &["linkpreview"]),
+    (&["preview", "card"], &["linkpreview"]),
+    (&["preview", "cards"], &["linkpreview"]),
+    (&["link", "card"], &["linkpreview"]),
+    (&["link", "cards"], &["linkpreview"]),
+    (&["domain", "block"], &["domainblock"]),
+    (&["domain", "blocks"], &["domainblock"]),
+    (&["domain", "blocking"], &["domainblock"]),
+    (&["muted", "word"], &["filter"]),
+    (&["muted", "words"], &["filter"]),
+    (&["mute", "words"], &["filter"]),
+    (&["keyword", "filter"], &["filter"]),
+    (&["keyword", "filters"], &["filter"]),
+    (&["keyboard", "shortcut"], &["hotkey"]),
+    (&["keyboard", "shortcuts"], &["hotkey"]),
+    (&["screen", "reader"], &["screenreader"]),
+    (&["screen", "readers"], &["screenreader"]),
+    (&["right", "to", "left"], &["rtl"]),
+    (&["time", "out"], &["timeout"]),
+    (&["timed", "out"], &["timeout"]),
+    (&["followers", "only"], &["followersonly"]),
+    (&["local", "only"], &["local", "localonly"]),
+    (&["web", "ui"], &["web"]),
+    (&["web", "app"], &["web"]),
+    (&["web", "client"], &["web"]),
+    (&["web", "interface"], &["web"]),
+    (&["quote", "post"], &["quote"]),
+    (&["quote", "posts"], &["quote"]),
+    (&["quote", "toot"], &["quote"]),
+    (&["quote", "toots"], &["quote"]),
 ];
 
 fn match_phrase(words: &[String]) -> Option<(usize, &'static [&'static str])> {
@@ -278,6 +315,28 @@ fn fold_word(w: &str) -> Option<String> {
         "subscribe" | "subscribed" | "subscription" => "follow",
         "ui" | "interface" | "gui" => "interface",
         "autocomplete" | "autocompletion" | "autosuggest" => "autocomplete",
+        "visibility" | "visibilities" => "privacy",
+        "attachment" | "attachments" => "media",
+        "pfp" | "pfps" | "avatars" => "avatar",
+        "nsfw" => "sensitive",
+        "webui" | "webapp" | "frontend" => "web",
+        "broken" | "breaks" | "broke" | "breaking" => "break",
+        "disappears" | "disappeared" | "disappearing" | "vanish" | "vanishes" | "vanished"
+        | "vanishing" => "disappear",
+        "hidden" | "hides" | "hiding" => "hide",
+        "failure" | "failures" | "fails" | "failed" | "failing" => "fail",
+        "timeouts" => "timeout",
+        "defederate" | "defederated" | "defederating" | "defederation" | "domainblocks" => {
+            "domainblock"
+        }
+        "invitation" | "invitations" | "invites" | "invited" | "inviting" => "invite",
+        "migration" | "migrations" | "migrating" | "migrated" | "migrates" => "migrate",
+        "hotkeys" | "shortcut" | "shortcuts" => "hotkey",
+        "a11y" | "accessible" => "accessibility",
+        "screenreaders" => "screenreader",
+        "url" | "urls" | "links" | "hyperlink" | "hyperlinks" => "link",
+        "char" | "chars" | "characters" => "character",
+        "qt" | "quotes" | "quoted" | "quoting" => "quote",
         _ => return british_ise(w),
     };
     if to == w {

@@ -158,11 +158,12 @@ fn decide(draft: &Draft, hits: Vec<Hit>) -> Triage {
         (Verdict::Troubleshooting, score(Verdict::Troubleshooting)),
     ];
     // Highest filing score; ties keep the earlier (bug before feature).
-    let best_filing =
-        filing.iter().copied().fold(
-            (Verdict::Bug, f64::MIN),
-            |a, b| if b.1 > a.1 { b } else { a },
-        );
+    let mut best_filing = filing[0];
+    for f in &filing[1..] {
+        if f.1 > best_filing.1 {
+            best_filing = *f;
+        }
+    }
     let default_filing = match draft.form {
         signals::Form::Suggestion => Verdict::Feature,
         signals::Form::Troubleshooting => Verdict::Troubleshooting,
@@ -192,8 +193,8 @@ fn decide(draft: &Draft, hits: Vec<Hit>) -> Triage {
 
     // Sure when the winner is both strong and well ahead.
     let margin = top - second;
-    let ahead = 1.0 / (1.0 + (-1.3 * (margin - 0.5)).exp());
-    let strength = 1.0 - (-top / 2.5).exp();
+    let ahead = 1.0 / (1.0 + (-1.5 * margin).exp());
+    let strength = 1.0 - (-top / 2.0).exp();
     let mut confidence = (ahead * strength).clamp(0.0, 1.0);
 
     let family = |v: Verdict| match verdict {

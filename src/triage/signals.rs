@@ -25,21 +25,14 @@ pub(crate) struct Hit {
     pub evidence: String,
 }
 
-/// What a form answer is about, told by its label.
+/// What a form answer is about, told by its label (only the ones the
+/// signals read).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Slot {
     Steps,
     Expected,
     Actual,
     Version,
-    Specs,
-    Browser,
-    System,
-    Instance,
-    Environment,
-    Technical,
-    Pitch,
-    Motivation,
     Other,
 }
 
@@ -52,24 +45,8 @@ fn slot(label: &str) -> Slot {
         Slot::Expected
     } else if has("actual") || has("current behavio") {
         Slot::Actual
-    } else if has("browser") {
-        Slot::Browser
-    } else if has("operating system") || l == "os" || has("device") {
-        Slot::System
-    } else if has("version") {
+    } else if has("version") && !has("browser") && !has("operating") {
         Slot::Version
-    } else if has("specification") {
-        Slot::Specs
-    } else if has("instance") || has("server") {
-        Slot::Instance
-    } else if has("environment") {
-        Slot::Environment
-    } else if has("technical") || has("log") {
-        Slot::Technical
-    } else if has("pitch") {
-        Slot::Pitch
-    } else if has("motivation") {
-        Slot::Motivation
     } else {
         Slot::Other
     }
@@ -88,8 +65,8 @@ pub(crate) enum Form {
 pub(crate) struct Draft {
     pub doc: Doc,
     pub form: Form,
-    /// Answers (and headed sections of free text): slot, label, cleaned prose.
-    sections: Vec<(Slot, String, String)>,
+    /// Answers (and headed sections of free text): slot and cleaned prose.
+    sections: Vec<(Slot, String)>,
     title_servers: Vec<String>,
     code: bool,
     raw_all: String,
@@ -120,11 +97,25 @@ fn headed_sections(free: &str) -> (String, Vec<(String, String)>) {
 
 impl Draft {
     pub(crate) fn new(input: &TriageInput) -> Draft {
-        let form = match input.form_type.as_deref().map(str::to_lowercase).as_deref() {
-            Some("bug") => Form::Bug,
-            Some("troubleshooting") => Form::Troubleshooting,
-            Some("suggestion") | Some("feature") | Some("enhancement") => Form::Suggestion,
-            _ => Form::None,
+        let kind = |s: &str| {
+            let s = s.to_lowercase();
+            if s.contains("troubleshoot") {
+                Form::Troubleshooting
+            } else if s.contains("bug") {
+                Form::Bug
+            } else if ["suggestion", "feature", "enhancement"]
+                .iter()
+                .any(|w| s.contains(w))
+            {
+                Form::Suggestion
+            } else {
+                Form::None
+            }
+        };
+        // The form's `type:` decides; its name stands in for forms without one.
+        let form = match input.form_type.as_deref().map(kind) {
+            Some(f) if f != Form::None => f,
+            _ => input.form_name.as_deref().map_or(Form::None, kind),
         };
         let (pre, headed) = headed_sections(&input.free_text);
         let mut sections = Vec::new();
@@ -147,7 +138,7 @@ impl Draft {
             raw_all.push_str(&c.kept);
             body.push('\n');
             body.push_str(&c.prose);
-            sections.push((slot(label), label.to_lowercase(), c.prose));
+            sections.push((slot(label), c.prose));
         }
         let title = text::clean(&input.title).prose;
         let doc = Doc::new(&title, &body);
@@ -168,16 +159,17 @@ impl Draft {
     fn answer(&self, s: Slot) -> Option<&str> {
         self.sections
             .iter()
-            .find(|(k, _, _)| *k == s)
-            .map(|(_, _, v)| v.as_str())
+            .find(|(k, _)| *k == s)
+            .map(|(_, v)| v.as_str())
     }
 
     fn has_slot(&self, s: Slot) -> bool {
-        self.sections.iter().any(|(k, _, _)| *k == s)
+        self.sections.iter().any(|(k, _)| *k == s)
     }
 }
 
-/// Whether a steps answer is still the form's "1. 2. 3. ..." scaffold.
+/// Words in a steps answer once the form's "1. 2. 3. ..." scaffold is
+/// taken out (0: the reporter gave no steps).
 fn steps_words(steps: &str) -> usize {
     steps
         .lines()
@@ -225,6 +217,7 @@ struct Lexicon {
     delivered: Vec<Pat>,
     error_words: Vec<Pat>,
     help_phrases: Vec<Pat>,
+    admin_contact: Vec<Pat>,
     own_account: Vec<Pat>,
     // question
     question_tag: Vec<Pat>,
@@ -276,7 +269,13 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
     ]),
     login_phrases: pats(&[
         "locked out", "lock me out", "locks me out", "login fails", "login failed",
-        "login not working", "login doesn t work", "login is not working",
+        "lost my phone", "lost my authenticator", "lost my 2fa", "lost my recovery codes",
+        "lost the recovery codes", "lost my two factor", "lost access to my 2fa",
+        "disable 2fa", "disable two factor", "reset 2fa", "reset my 2fa", "reset two factor",
+        "remove 2fa", "turn off 2fa", "handy verloren", "perdu mon telephone",
+        "perdi mi telefono", "perdi mi celular", "二段階認証を解除", "二段階認証ができな",
+        "keeps logging me out", "keep getting logged out", "keeps signing me out",
+        "logs me out", "login not working", "login doesn t work", "login is not working",
         "login isn t working", "can t seem to log in", "cannot seem to log in",
         "can t seem to login", "can t seem to sign in",
         "forgot my password", "forgotten my password", "forgot password", "lost my password",
@@ -312,6 +311,7 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "never receiv*", "never got", "never arriv*", "never came", "haven t receiv*",
         "have not receiv*", "hasn t arriv*", "didn t receiv*", "did not receiv*",
         "didn t get", "did not get", "not receiv*", "don t receive", "doesn t arrive",
+        "not sent", "isn t sent", "wasn t sent", "never sent", "not being sent",
         "no email", "no e mail", "no confirmation", "spam folder", "junk folder", "in spam",
         "in my spam", "in the spam", "junk",
         "nicht angekommen", "nicht erhalten", "keine e mail", "keine email", "spam ordner",
@@ -432,7 +432,7 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "certificado expirado", "サーバーが落ち", "サーバーダウン", "繋がらな", "つながらな",
         "証明書の期限",
     ]),
-    error_codes: pats(&["500", "502", "503", "504", "403"]),
+    error_codes: pats(&["500", "502", "503", "504", "403", "413"]),
     cert: pats(&["cert", "certificate", "certificates", "ssl", "tls", "zertifikat", "certificat", "certificado", "証明書"]),
     cert_bad: pats(&["expired", "expires", "invalid", "error", "warning", "abgelaufen", "expire", "caducado", "expirado", "期限切れ"]),
     delay: pats(&[
@@ -452,6 +452,15 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
     error_words: pats(&[
         "error", "errors", "status", "http", "code", "fehler", "erreur", "forbidden",
         "internal server error",
+    ]),
+    admin_contact: pats(&[
+        "contacted the admin*", "contact the admin*", "contacted my admin*",
+        "contact my admin*", "emailed the admin*", "asked the admin*", "asked my admin*",
+        "wrote to the admin*", "admin didn t respond", "admin doesn t respond",
+        "admin is not responding", "admins are not responding", "no response from the admin*",
+        "admin won t", "admins won t", "admin ignores", "admins ignore",
+        "den admin kontaktiert", "contacte l admin*", "contacte al admin*",
+        "管理者に連絡",
     ]),
     help_phrases: pats(&[
         "please help", "help me", "can someone help", "could someone help",
@@ -488,7 +497,8 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "how do i", "how can i", "how could i", "how does one", "how do you", "how do we",
         "how can we", "is there a way for me", "is there a way i", "is there any way i",
         "where can i", "where do i", "where is the setting", "why can t i", "why can i",
-        "why is my", "why was my", "how is this possible", "how is this even possible",
+        "why is my", "why was my", "why are my", "why does my", "why do i", "why am i",
+        "how is this possible", "how is this even possible",
         "how is that possible", "wie kann ich", "wie andere ich", "wo kann ich",
         "comment puis je", "comment je peux", "ou puis je", "como puedo", "como hago",
         "donde puedo", "どうやって", "方法を教えて", "どこで",
@@ -512,7 +522,11 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "since the upgrade", "regression", "used to work", "worked before",
         "seit dem update", "depuis la mise a jour", "desde la actualizacion",
     ]),
-    title_negation: pats(&["doesn t", "does not", "isn t", "is not", "aren t", "are not", "won t", "will not", "fails", "failing"]),
+    title_negation: pats(&[
+        "doesn t", "does not", "don t", "do not", "isn t", "is not", "aren t", "are not",
+        "won t", "will not", "can t", "cannot", "didn t", "wasn t", "weren t", "fails",
+        "failing",
+    ]),
     title_malfunction: pats(&[
         "doesn t work", "does not work", "don t work", "not working", "stopped working",
         "stops working", "not functioning", "broken", "bug", "went wrong", "mistakenly",
@@ -567,6 +581,7 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "option", "options", "ability", "possibility", "make it possible", "let", "provide",
         "introduce", "include", "feature request", "request", "suggestion", "proposal",
         "idea", "please add", "please allow", "please make", "please let", "would be nice",
+        "improve", "improving", "rename", "replace", "make", "redesign", "respect",
         "feature", "hinzufugen", "ajouter", "anadir", "agregar", "permitir", "permettre",
     ]),
     wish: pats(&[
@@ -581,6 +596,10 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "possibility to", "i propose", "i suggest", "i recommend", "suggestion",
         "proposal", "feature request", "i wish", "wish there was", "it would help",
         "would benefit", "consider adding", "be able to", "should allow", "should support",
+        "i would like", "i d like", "would like to", "we could", "could be added",
+        "i think it would", "there should be", "it should be possible", "should be possible",
+        "let users", "allow users", "users should be able", "thoughts", "what do you think",
+        "i think we should", "we should", "maybe add", "how about", "it would make",
         "es ware schon", "ware toll", "ware gut", "bitte fugt", "ce serait bien",
         "ce serait genial", "il faudrait", "seria bueno", "seria genial", "estaria bien",
         "欲しい", "ほしい", "追加してほしい", "機能追加", "できるようにしてほしい",
@@ -715,7 +734,7 @@ pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
             }
         }
         if let Some(f) = doc.find(&lx.rules_words) {
-            h.add_found(Verdict::Support, "moderation-dispute", 1.0, &f);
+            h.add_found(Verdict::Support, "moderation-dispute", 1.5, &f);
         }
     }
 
@@ -767,6 +786,9 @@ pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
                 1.2,
                 format!("\"{s}\" (title)"),
             );
+        }
+        if let Some(f) = doc.find(&lx.admin_contact) {
+            h.add_found(Verdict::Support, "admin-contact", 2.0, &f);
         }
     }
     if let Some(f) = doc.find(&lx.help_phrases) {
@@ -852,8 +874,15 @@ pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
         h.add_found(Verdict::Bug, "malfunction-title", 1.0, &f);
     }
     // A problem that began with a release is the software's.
-    if let Some(f) = doc.find(&lx.since_update) {
-        h.add_found(Verdict::Bug, "since-update", 1.5, &f);
+    let since = doc.find_all(&lx.since_update);
+    if !since.is_empty() {
+        let w = if since.len() > 1 { 2.5 } else { 2.0 };
+        h.add(
+            Verdict::Bug,
+            "since-update",
+            w,
+            quote(&since[..since.len().min(2)]),
+        );
     }
     let broken = doc.find_all(&lx.malfunction);
     if !broken.is_empty() {
@@ -984,7 +1013,7 @@ impl Draft {
         let f = d
             .find_all(ps)
             .into_iter()
-            .find(|f| rest.starts_with(&f.text))?;
+            .find(|f| rest == f.text || rest.starts_with(&format!("{} ", f.text)))?;
         Some(Found {
             text: f.text,
             in_title: true,

@@ -234,6 +234,40 @@ fn ban_language() {
     );
 }
 
+#[test]
+fn moderation_dispute() {
+    let t = triage(&free(
+        "Censorship",
+        "The moderators limited the whole thread for no reason, this is against free speech.",
+    ));
+    assert!(
+        t.reasons.iter().any(|r| r.signal == "moderation-dispute"),
+        "{t:#?}"
+    );
+}
+
+#[test]
+fn admin_contact() {
+    let t = expect(
+        &free(
+            "Nobody answers",
+            "I contacted the admin twice about my display name being reset and got no reply.",
+        ),
+        Verdict::Support,
+        "admin-contact",
+    );
+    assert!(t.confidence >= 0.5, "{t:#?}");
+}
+
+#[test]
+fn lost_second_factor() {
+    expect(
+        &free("2FA", "I lost my phone with the authenticator app on it."),
+        Verdict::Support,
+        "account-access",
+    );
+}
+
 // ---- account lifecycle ----------------------------------------------------
 
 #[test]
@@ -315,7 +349,11 @@ fn server_outage_by_its_operator_is_troubleshooting() {
         free_text: String::new(),
     });
     assert_eq!(t.verdict, Verdict::Troubleshooting, "{t:#?}");
-    assert!(!fired(&t, "server-outage"));
+    assert!(fired(&t, "troubleshooting-form"), "{t:#?}");
+    assert!(
+        !t.reasons.iter().any(|r| r.signal == "server-outage"),
+        "{t:#?}"
+    );
 }
 
 #[test]
@@ -341,6 +379,40 @@ fn server_error_with_a_trace_is_a_bug() {
     );
     let t = triage(&input);
     assert_eq!(t.verdict, Verdict::Bug, "{t:#?}");
+}
+
+#[test]
+fn server_outage_other_languages() {
+    for body in [
+        "Der Server ist seit heute Morgen nicht erreichbar.",
+        "Le serveur est en panne depuis ce matin.",
+        "El servidor está caído desde esta mañana.",
+        "サーバーが落ちているようです。",
+    ] {
+        expect(&free("?", body), Verdict::Support, "server-outage");
+    }
+}
+
+#[test]
+fn trouble_elsewhere_halves_one_place_signals() {
+    let body = "Uploads fail with error 503.";
+    let alone = triage(&free("Uploads fail", body));
+    let widely = triage(&free(
+        "Uploads fail",
+        &format!("{body} It happens on other servers too."),
+    ));
+    let weight = |t: &Triage| {
+        t.reasons
+            .iter()
+            .find(|r| r.signal == "server-error")
+            .map(|r| r.weight.abs())
+    };
+    assert_eq!(weight(&alone), Some(2.0), "{alone:#?}");
+    assert_eq!(weight(&widely), Some(1.0), "{widely:#?}");
+    assert!(
+        redirected(&alone) && !redirected(&widely),
+        "{alone:#?} {widely:#?}"
+    );
 }
 
 #[test]
@@ -468,6 +540,27 @@ fn account_words_in_a_software_bug() {
     );
     let t = triage(&input);
     assert_eq!(t.verdict, Verdict::Bug, "{t:#?}");
+}
+
+#[test]
+fn since_update() {
+    let t = triage(&free(
+        "Unable to log in from the desktop app",
+        "Since the update to 2.1 the app shows a blank page after I sign in. It used to work.",
+    ));
+    assert!(fired(&t, "since-update"), "{t:#?}");
+    assert_eq!(t.verdict, Verdict::Bug, "{t:#?}");
+}
+
+#[test]
+fn title_statements_about_things_not_people() {
+    let t = triage(&free("Link previews don't load for long URLs", ""));
+    assert!(fired(&t, "malfunction-title"), "{t:#?}");
+    let t = triage(&free("I don't understand federation", ""));
+    assert!(
+        !t.reasons.iter().any(|r| r.signal == "malfunction-title"),
+        "{t:#?}"
+    );
 }
 
 #[test]

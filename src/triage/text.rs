@@ -222,8 +222,8 @@ impl Doc {
             if let Some(raw) = &p.raw {
                 if let Some(at) = self.raw.find(raw.as_str()) {
                     hits.push((
-                        // Raw hits sort after token hits at the same place;
-                        // only the order of evidence depends on it.
+                        // A byte offset, where token hits carry a word
+                        // index: only the order of evidence depends on it.
                         at,
                         Found {
                             text: raw.clone(),

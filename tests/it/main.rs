@@ -4,6 +4,9 @@ mod support;
 
 mod cli_errors;
 mod contract;
+mod drafter;
+mod github_client;
+mod mastodon_contact;
 mod lint_rules;
 mod roundtrip;
 mod templates;

@@ -1,0 +1,413 @@
+//! `preflight draft`: the three outcomes (filed, redirected to the admin,
+//! API failure) through `--answers --no-input` and through the real binary
+//! in a pseudo-terminal, plus Ctrl-C and `--resume`.
+
+use crate::support::*;
+use issue_preflight::body::render;
+use issue_preflight::draft::Draft;
+use issue_preflight::form::FormSet;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "ghp_drafterTestToken0123456789";
+const V2: &str = include_str!("../fixtures/mastodon/instance-v2.json");
+
+/// A GitHub that finds no duplicates and creates issue #42 (or fails with
+/// `create_status`).
+async fn github(create_status: u16) -> MockServer {
+    let gh = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/search/issues"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total_count": 0, "incomplete_results": false, "items": []
+        })))
+        .mount(&gh)
+        .await;
+    let created = if create_status == 201 {
+        ResponseTemplate::new(201).set_body_json(json!({
+            "id": 1, "number": 42, "state": "open",
+            "title": "x", "body": "x",
+            "html_url": "https://github.com/mastodon/mastodon/issues/42",
+            "url": "https://api.github.com/repos/mastodon/mastodon/issues/42",
+            "labels": [{"id": 1, "name": "area/web interface", "color": "ededed"}],
+            "type": {"id": 1, "name": "Bug"},
+            "user": {"login": "reporter", "id": 7}
+        }))
+    } else {
+        ResponseTemplate::new(create_status).set_body_json(json!({
+            "message": "Server Error", "documentation_url": "https://docs.github.com/rest"
+        }))
+    };
+    Mock::given(method("POST"))
+        .and(path("/repos/mastodon/mastodon/issues"))
+        .respond_with(created)
+        .mount(&gh)
+        .await;
+    gh
+}
+
+async fn mastodon() -> MockServer {
+    let m = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/instance"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(V2.as_bytes().to_vec(), "application/json"))
+        .mount(&m)
+        .await;
+    m
+}
+
+/// The create requests GitHub received, as JSON.
+async fn created(gh: &MockServer) -> Vec<Value> {
+    gh.received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect()
+}
+
+fn env(cmd: &mut std::process::Command, gh_uri: &str, state: &Path) {
+    cmd.env("GITHUB_API_URL", gh_uri)
+        .env("GITHUB_TOKEN", TOKEN)
+        .env_remove("GH_TOKEN")
+        .env("XDG_STATE_HOME", state)
+        .env("XDG_CACHE_HOME", state.join("cache"))
+        .env("PREFLIGHT_NO_BROWSER", "1")
+        .env("NO_COLOR", "1")
+        .env("PATH", "/usr/bin:/bin")
+        .env_remove("EDITOR")
+        .env_remove("VISUAL");
+}
+
+fn drafts_dir(state: &Path) -> PathBuf {
+    state.join("issue-preflight/drafts")
+}
+
+fn saved_drafts(state: &Path) -> Vec<Value> {
+    std::fs::read_dir(drafts_dir(state))
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "yml"))
+                .map(|e| serde_yaml_to_json(&std::fs::read_to_string(e.path()).unwrap()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn serde_yaml_to_json(text: &str) -> Value {
+    let v: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+    serde_json::to_value(v).unwrap()
+}
+
+/// The body the fixture draft renders to, computed by the library.
+fn expected_body(fixture_name: &str) -> (String, String) {
+    let text = std::fs::read_to_string(fixture(fixture_name)).unwrap();
+    let draft: Draft = serde_yaml::from_str(&text).unwrap();
+    let set = FormSet::embedded();
+    let form = &set.find(&draft.template).unwrap().form;
+    (draft.title, render(form, &draft.answers))
+}
+
+fn scripted(gh: &MockServer, state: &Path, draft: &str, extra: &[&str]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"));
+    env(&mut cmd, &gh.uri(), state);
+    cmd.args(["draft", "--no-input", "--answers"])
+        .arg(fixture(draft))
+        .args(extra)
+        .stdin(std::process::Stdio::null());
+    let out = cmd.output().unwrap();
+    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!all.contains(TOKEN), "the token leaked: {all}");
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scripted_bug_report_is_filed_exactly_as_rendered() {
+    let gh = github(201).await;
+    let state = tempfile::tempdir().unwrap();
+    let out = scripted(&gh, state.path(), "drafts/web-bug.yml", &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("Filed #42: https://github.com/mastodon/mastodon/issues/42"), "{stdout}");
+    assert!(stdout.contains("screenshot"), "a web bug gets the attachment hint: {stdout}");
+    let (title, body) = expected_body("drafts/web-bug.yml");
+    let sent = created(&gh).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["title"], title.as_str());
+    assert_eq!(sent[0]["body"], body.as_str());
+    assert_eq!(sent[0]["labels"], json!(["area/web interface"]));
+    assert_eq!(sent[0]["type"], "Bug");
+    let drafts = saved_drafts(state.path());
+    assert_eq!(drafts[0]["status"]["state"], "filed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scripted_support_question_goes_to_the_admin_and_files_nothing() {
+    let gh = github(201).await;
+    let m = mastodon().await;
+    let state = tempfile::tempdir().unwrap();
+    let out = scripted(&gh, state.path(), "drafts/support.yml", &["--instance", &m.uri(), "--handle", "@me@social.example.org"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("Write to: staff@mastodon.social"), "{stdout}");
+    assert!(stdout.contains("mailto:staff@mastodon.social?subject=I%20can%27t%20log%20in"), "{stdout}");
+    assert!(stdout.contains("I'm @me@social.example.org"), "{stdout}");
+    assert!(created(&gh).await.is_empty(), "nothing may be filed");
+    let handover = std::fs::read_dir(drafts_dir(state.path()))
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().ends_with(".handover.txt"))
+        .expect("the drafted text is handed over in a file");
+    let text = std::fs::read_to_string(handover.path()).unwrap();
+    assert!(text.contains("The reset email never arrives in my inbox"));
+    assert!(!text.contains("@me@social.example.org"), "the handle stays out of the text");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scripted_api_failure_keeps_the_draft_and_exits_3() {
+    let gh = github(500).await;
+    let state = tempfile::tempdir().unwrap();
+    let out = scripted(&gh, state.path(), "drafts/web-bug.yml", &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("--resume"), "{stderr}");
+    let drafts = saved_drafts(state.path());
+    assert_eq!(drafts.len(), 1);
+    assert_eq!(
+        drafts[0]["answers"]["Actual behaviour"],
+        "The edited post jumps to the top of the pinned list"
+    );
+    assert_ne!(drafts[0]["status"]["state"], "filed");
+}
+
+#[test]
+fn without_a_terminal_and_without_answers_it_refuses_instead_of_hanging() {
+    preflight()
+        .arg("draft")
+        .env("XDG_STATE_HOME", tempfile::tempdir().unwrap().path())
+        .timeout(Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--answers FILE --no-input"));
+}
+
+mod pty {
+    //! The real binary in a pseudo-terminal, answered key by key.
+    use super::*;
+    use rexpect::session::{spawn_with_options, Options, PtySession};
+
+    const ENTER: &str = "\r";
+
+    /// Types `text` and Enter. rexpect buffers until a newline, and a raw
+    /// terminal's Enter is a carriage return, so flush by hand.
+    fn type_line(p: &mut PtySession, text: &str) {
+        p.send(text).unwrap();
+        p.send(ENTER).unwrap();
+        p.flush().unwrap();
+    }
+
+    fn spawn(gh_uri: &str, state: &Path, args: &[&str]) -> PtySession {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"));
+        env(&mut cmd, gh_uri, state);
+        cmd.env("TERM", "xterm").arg("draft").args(args);
+        spawn_with_options(
+            cmd,
+            Options::new()
+                .timeout_ms(Some(15_000))
+                .strip_ansi_escape_codes(true),
+        )
+        .unwrap()
+    }
+
+    /// inquire switches the terminal to raw mode after drawing a prompt;
+    /// keys sent before that are dropped, so give it a moment.
+    fn settle() {
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn answer(p: &mut PtySession, prompt: &str, text: &str) {
+        p.exp_string(prompt)
+            .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        settle();
+        type_line(p, text);
+    }
+
+    /// A textarea without an editor: one line at a time, then an empty
+    /// line (numbered templates get their numbers from the drafter).
+    fn lines(p: &mut PtySession, lines: &[&str]) {
+        p.exp_string("an empty line ends the answer").unwrap();
+        for l in lines {
+            p.exp_string("? |").unwrap();
+            settle();
+            type_line(p, l);
+        }
+        p.exp_string("? |").unwrap();
+        settle();
+        type_line(p, "");
+    }
+
+    fn exit_code(p: &mut PtySession) -> Option<i32> {
+        match p.process_mut().wait().unwrap() {
+            rexpect::process::WaitStatus::Exited(_, c) => Some(c),
+            _ => None,
+        }
+    }
+
+    const STEPS: [&str; 3] = [
+        "Pin three posts on your profile",
+        "Edit the text of the second pinned post",
+        "Reload the profile page",
+    ];
+
+    /// Title, steps, expected: the first half of the web-bug fixture.
+    fn first_half(p: &mut PtySession) {
+        answer(p, "Title:", "Pinned posts lose their order after editing one");
+        lines(p, &STEPS);
+        answer(p, "Expected behaviour", "The pinned posts keep the order they were pinned in");
+    }
+
+    /// The rest of the web-bug fixture, from `Actual behaviour` on.
+    fn second_half(p: &mut PtySession) {
+        answer(p, "Actual behaviour", "The edited post jumps to the top of the pinned list");
+        p.exp_string("Detailed description").unwrap();
+        lines(p, &["It happens in the advanced web interface too."]);
+        answer(p, "Mastodon instance", "social.example.org");
+        answer(p, "Mastodon version", "v4.3.1");
+        answer(p, "Browser name and version", "Chromium 131");
+        answer(p, "Operating system", "Fedora 41");
+        p.exp_string("Technical details").unwrap();
+        lines(p, &[]);
+    }
+
+    async fn check_filed_like_the_fixture(gh: &MockServer) {
+        let (title, body) = expected_body("drafts/web-bug.yml");
+        let sent = created(gh).await;
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0]["title"], title.as_str());
+        assert_eq!(sent[0]["body"], body.as_str());
+        assert_eq!(sent[0]["labels"], json!(["area/web interface"]));
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn full_web_bug_report_is_filed() {
+        let gh = github(201).await;
+        let state = tempfile::tempdir().unwrap();
+        let (uri, st) = (gh.uri(), state.path().to_path_buf());
+        let (code, out) = tokio::task::spawn_blocking(move || {
+            let mut p = spawn(&uri, &st, &["--template", "web_bug_report"]);
+            first_half(&mut p);
+            second_half(&mut p);
+            p.exp_string("Ready. What now?").unwrap();
+            settle();
+            type_line(&mut p, "");
+            let out = p.exp_eof().unwrap();
+            (exit_code(&mut p), out)
+        })
+        .await
+        .unwrap();
+        assert!(out.contains("Filed #42"), "{out}");
+        assert_eq!(code, Some(0), "{out}");
+        check_filed_like_the_fixture(&gh).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn support_question_is_redirected_to_the_admin_early() {
+        let gh = github(201).await;
+        let m = mastodon().await;
+        let state = tempfile::tempdir().unwrap();
+        let (uri, st, murl) = (gh.uri(), state.path().to_path_buf(), m.uri());
+        let (code, out) = tokio::task::spawn_blocking(move || {
+            let mut p = spawn(&uri, &st, &["--template", "web_bug_report", "--instance", &murl]);
+            answer(&mut p, "Title:", "I can't log in to my account anymore");
+            lines(&mut p, &[
+                "I forgot my password and asked for a password reset",
+                "The reset email never arrives in my inbox",
+            ]);
+            // Said before the rest of the form is written.
+            p.exp_string("a question for your own server's admin").unwrap();
+            answer(&mut p, "Go there now instead of filing here?", "y");
+            answer(&mut p, "Your account on that server", "@me@social.example.org");
+            let out = p.exp_eof().unwrap();
+            (exit_code(&mut p), out)
+        })
+        .await
+        .unwrap();
+        assert!(out.contains("Write to: staff@mastodon.social"), "{out}");
+        assert!(out.contains("Nothing was filed"), "{out}");
+        assert_eq!(code, Some(1), "{out}");
+        assert!(created(&gh).await.is_empty());
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn ctrl_c_halfway_then_resume_restores_every_answer() {
+        let gh = github(201).await;
+        let state = tempfile::tempdir().unwrap();
+        let (uri, st) = (gh.uri(), state.path().to_path_buf());
+        let code = tokio::task::spawn_blocking(move || {
+            let mut p = spawn(&uri, &st, &["--template", "web_bug_report"]);
+            first_half(&mut p);
+            p.exp_string("Actual behaviour").unwrap();
+            settle();
+            p.send_control('c').unwrap();
+            p.flush().unwrap();
+            let out = p.exp_eof().unwrap();
+            assert!(out.contains("--resume"), "{out}");
+            exit_code(&mut p)
+        })
+        .await
+        .unwrap();
+        assert_eq!(code, Some(130));
+        let drafts = saved_drafts(state.path());
+        assert_eq!(drafts.len(), 1);
+        let id = drafts[0]["id"].as_str().unwrap().to_string();
+        assert_eq!(
+            drafts[0]["answers"]["Expected behaviour"],
+            "The pinned posts keep the order they were pinned in"
+        );
+
+        let (uri, st) = (gh.uri(), state.path().to_path_buf());
+        let (code, out) = tokio::task::spawn_blocking(move || {
+            let mut p = spawn(&uri, &st, &["--resume", &id]);
+            p.exp_string("Resuming draft").unwrap();
+            // It goes on where it stopped: no title, steps or expected again.
+            second_half(&mut p);
+            p.exp_string("Ready. What now?").unwrap();
+            settle();
+            type_line(&mut p, "");
+            let out = p.exp_eof().unwrap();
+            (exit_code(&mut p), out)
+        })
+        .await
+        .unwrap();
+        assert!(!out.contains("Title:"), "{out}");
+        assert_eq!(code, Some(0), "{out}");
+        check_filed_like_the_fixture(&gh).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_500_on_create_keeps_the_draft_and_exits_3() {
+        let gh = github(500).await;
+        let state = tempfile::tempdir().unwrap();
+        let (uri, st) = (gh.uri(), state.path().to_path_buf());
+        let (code, out) = tokio::task::spawn_blocking(move || {
+            let mut p = spawn(&uri, &st, &["--template", "web_bug_report"]);
+            first_half(&mut p);
+            second_half(&mut p);
+            p.exp_string("Ready. What now?").unwrap();
+            settle();
+            type_line(&mut p, "");
+            let out = p.exp_eof().unwrap();
+            (exit_code(&mut p), out)
+        })
+        .await
+        .unwrap();
+        assert_eq!(code, Some(3), "{out}");
+        assert!(out.contains("--resume"), "{out}");
+        let drafts = saved_drafts(state.path());
+        assert_eq!(drafts[0]["answers"]["Operating system"], "Fedora 41");
+    }
+}
