@@ -3,6 +3,7 @@
 mod support;
 
 mod cli_errors;
+mod checks_cli;
 mod contract;
 mod drafter;
 mod github_client;
