@@ -191,9 +191,9 @@ fn finding_line(f: &Finding) -> String {
     if let Some(field) = &f.field {
         let _ = write!(line, "**{}**: ", inline(field));
     }
-    line.push_str(&inline(&f.message));
+    line.push_str(&inline_with_code(&f.message));
     if !f.hint.is_empty() {
-        let _ = write!(line, " _{}_", inline(&f.hint));
+        let _ = write!(line, " ({})", inline_with_code(&f.hint));
     }
     line
 }
@@ -304,10 +304,10 @@ pub fn neutralize(s: &str) -> String {
     out
 }
 
-/// Untrusted text as one line of plain Markdown: whitespace folded, cut to
-/// a quote's length, Markdown and HTML escaped, mentions neutralised.
+/// Untrusted text as one line of plain Markdown: whitespace folded,
+/// Markdown and HTML escaped, mentions neutralised.
 pub fn inline(s: &str) -> String {
-    let one_line = truncate(&s.split_whitespace().collect::<Vec<_>>().join(" "));
+    let one_line = fold_whitespace(s);
     let mut out = String::with_capacity(one_line.len() + 8);
     for c in neutralize(&one_line).chars() {
         match c {
@@ -324,6 +324,27 @@ pub fn inline(s: &str) -> String {
     out
 }
 
+/// Like [`inline`], but `` `quoted` `` parts become code spans, as lint
+/// messages and hints quote labels and values that way.
+pub fn inline_with_code(s: &str) -> String {
+    let parts: Vec<&str> = s.split('`').collect();
+    if parts.len() < 3 || parts.len() % 2 == 0 {
+        return inline(s);
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i % 2 == 1 && !p.is_empty() {
+                code(p)
+            } else {
+                inline(p)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("")
+}
+
 /// Untrusted text as an inline code span (nothing inside is rendered).
 pub fn code(s: &str) -> String {
     let text = neutralize(&truncate(
@@ -337,6 +358,24 @@ pub fn code(s: &str) -> String {
         ""
     };
     format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Every run of whitespace (newlines included) as one space.
+fn fold_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    out
 }
 
 fn truncate(s: &str) -> String {
@@ -461,7 +500,17 @@ mod tests {
             s,
             "\\*\\*bold\\*\\* &lt;img src=x&gt; \\[link\\](http://x) \\`code\\` @\u{200B}bob"
         );
-        assert!(inline(&"word ".repeat(100)).chars().count() <= QUOTE_MAX + 1);
+        assert!(code(&"word ".repeat(100)).chars().count() <= QUOTE_MAX + 3);
+    }
+
+    #[test]
+    fn quoted_parts_of_messages_become_code() {
+        assert_eq!(
+            inline_with_code("the answer `Mastodon version` is *empty*"),
+            "the answer `Mastodon version` is \\*empty\\*"
+        );
+        assert_eq!(inline_with_code("one ` only"), "one \\` only");
+        assert_eq!(inline_with_code("`@bob` <b>"), "`@\u{200B}bob` &lt;b&gt;");
     }
 
     #[test]
@@ -531,7 +580,7 @@ mod tests {
         assert!(body.contains(
             "- [#1234 Replies &lt;b&gt;vanish&lt;/b&gt; for @\u{200B}everyone \\[sic\\]](https://github.com/acme/app/issues/1234) (open, score 0.81)"
         ), "{body}");
-        assert!(body.contains("- **Mastodon version**: is required but has no answer _give the version from the About page_"));
+        assert!(body.contains("- **Mastodon version**: is required but has no answer (give the version from the About page)"), "{body}");
         assert!(body.contains("- (warning) **Mastodon version**"));
         assert!(!body.contains("Closing"));
         assert!(!body.contains("<b>vanish"));

@@ -12,7 +12,7 @@ pub const CHECKED_ACTIONS: [&str; 3] = ["opened", "edited", "reopened"];
 /// What to do with an event.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
-    Check(IssueEvent),
+    Check(Box<IssueEvent>),
     /// Nothing to check; the reason, for a notice.
     Skip(String),
 }
@@ -133,11 +133,11 @@ pub fn parse(text: &str) -> Result<Event, String> {
             issue.number
         )));
     }
-    Ok(Event::Check(IssueEvent {
+    Ok(Event::Check(Box::new(IssueEvent {
         action,
         issue,
         repository: payload.repository.map(|r| r.full_name),
-    }))
+    })))
 }
 
 #[cfg(test)]

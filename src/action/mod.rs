@@ -406,6 +406,7 @@ impl Ctx<'_> {
         let number = self.ev.issue.number;
         let target = format!("{}#{number}", self.repo);
         let mut done = Vec::new();
+        let mut comment_failed = false;
         if steps.is_empty() {
             w(io.out, format!("{target}: nothing to change"))?;
         }
@@ -416,6 +417,15 @@ impl Ctx<'_> {
                     quote_block(io, body)?;
                 }
                 done.push(format!("would {step}"));
+                continue;
+            }
+            if *step == Step::Close && comment_failed {
+                annotate(
+                    io,
+                    "warning",
+                    &format!("{target} is not closed: the comment saying why could not be written"),
+                )?;
+                done.push(format!("did not {step}"));
                 continue;
             }
             let result = match step {
@@ -467,6 +477,10 @@ impl Ctx<'_> {
                     done.push(what);
                 }
                 Err(e) => {
+                    comment_failed |= matches!(
+                        step,
+                        Step::CreateComment { .. } | Step::UpdateComment { .. }
+                    );
                     annotate(io, "warning", &format!("could not {step} on {target}: {e}"))?;
                     done.push(format!("failed to {step}"));
                 }
@@ -549,7 +563,7 @@ impl Ctx<'_> {
                 md.push_str("- nothing\n");
             }
             for d in done {
-                md.push_str(&format!("- {}\n", comment::inline(d)));
+                md.push_str(&format!("- {}\n", comment::inline_with_code(d)));
             }
             if let Some(body) = &desired.comment {
                 md.push_str(&format!(

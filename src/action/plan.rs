@@ -179,7 +179,8 @@ pub fn plan(
             steps.push(Step::RemoveLabel(l.clone()));
         }
     }
-    if desired.close {
+    // Never close without the comment that says why.
+    if desired.close && *existing != Existing::Unknown {
         steps.push(Step::Close);
     }
     steps
@@ -339,9 +340,9 @@ mod tests {
     }
 
     #[test]
-    fn unknown_comments_mean_no_comment_but_labels_still() {
+    fn unknown_comments_mean_no_comment_and_no_closing_but_labels_still() {
         let steps = plan(
-            &desired(Some("C"), &["needs info"], false),
+            &desired(Some("C"), &["needs info"], true),
             &Existing::Unknown,
             &[],
             &managed(),

@@ -85,9 +85,11 @@ pub fn load_forms(global: &Global) -> Result<FormSet, Error> {
     let fetched = runtime()?.block_on(gh.fetch_templates(&repo, Some(&cache)));
     let files = match fetched {
         Ok(Some(files)) => files,
-        Ok(None) => return Err(Error::Usage(format!(
+        Ok(None) => {
+            return Err(Error::Usage(format!(
             "{repo} has no issue forms in .github/ISSUE_TEMPLATE; give a folder with --templates"
-        ))),
+        )))
+        }
         Err(e) if e.is_network() || e.is_rate_limited() => cache
             .cached(gh.api_base(), &repo)
             .ok_or_else(|| Error::from(e))?,

@@ -481,7 +481,11 @@ mod tests {
                 "The digest covered hashtag autocomplete, accents in search, autocomplete \
                  for hashtags, accent folding, autocomplete speed and hashtag trends.",
             ),
-            rec(42, "Trends page is empty", "No hashtags trend on small servers."),
+            rec(
+                42,
+                "Trends page is empty",
+                "No hashtags trend on small servers.",
+            ),
         ];
         let q = Query {
             title: "Autocomplete for hashtags fails on accented characters".into(),
@@ -489,7 +493,10 @@ mod tests {
         };
         let got = rank_records(&records, &q, 3);
         assert_eq!(got[0].number, 40, "{got:#?}");
-        assert!(got[0].why.iter().any(|w| w.starts_with("similar title")), "{got:#?}");
+        assert!(
+            got[0].why.iter().any(|w| w.starts_with("similar title")),
+            "{got:#?}"
+        );
     }
 
     #[test]

@@ -23,7 +23,11 @@ fn triage_files_a_bug_with_exit_0() {
     let j = json_out(&out);
     assert_eq!(j["verdict"], "bug");
     assert_eq!(j["redirect"], Value::Null);
-    assert!(j["reasons"].as_array().unwrap().iter().all(|r| r["signal"].is_string() && r["weight"].is_number() && r["evidence"].is_string()));
+    assert!(j["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["signal"].is_string() && r["weight"].is_number() && r["evidence"].is_string()));
 }
 
 #[test]
@@ -76,21 +80,38 @@ fn index_import_status_and_offline_dupes() {
     let out = preflight()
         .arg("--cache-dir")
         .arg(dir.path())
-        .args(["dupes", "--offline", "--format", "json", "--title", "Pinned posts change order when I edit one"])
+        .args([
+            "dupes",
+            "--offline",
+            "--format",
+            "json",
+            "--title",
+            "Pinned posts change order when I edit one",
+        ])
         .arg(fixture("drafts/web-bug.yml"))
         .output()
         .unwrap();
     let j = json_out(&out);
     let c = j["candidates"].as_array().unwrap();
     assert!(!c.is_empty());
-    let top: Vec<u64> = c.iter().take(2).map(|c| c["number"].as_u64().unwrap()).collect();
+    let top: Vec<u64> = c
+        .iter()
+        .take(2)
+        .map(|c| c["number"].as_u64().unwrap())
+        .collect();
     assert!(top.contains(&101) && top.contains(&107), "{j}");
-    assert!(c.iter().all(|c| c["number"] != 106), "pull requests never come back");
+    assert!(
+        c.iter().all(|c| c["number"] != 106),
+        "pull requests never come back"
+    );
     for cand in c {
         let s = cand["score"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&s));
         assert!(cand["why"].as_array().is_some());
-        assert!(cand["url"].as_str().unwrap().starts_with("https://github.com/mastodon/mastodon/issues/"));
+        assert!(cand["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://github.com/mastodon/mastodon/issues/"));
     }
 }
 
@@ -133,8 +154,17 @@ async fn online_dupes_use_the_search_api_and_rerank() {
     let j = json_out(&out);
     assert_eq!(j["candidates"][0]["number"], 101, "{j}");
     let req = &gh.received_requests().await.unwrap()[0];
-    let q = req.url.query_pairs().find(|(k, _)| k == "q").unwrap().1.to_string();
-    assert!(q.contains("repo:mastodon/mastodon") && q.contains("is:issue"), "{q}");
+    let q = req
+        .url
+        .query_pairs()
+        .find(|(k, _)| k == "q")
+        .unwrap()
+        .1
+        .to_string();
+    assert!(
+        q.contains("repo:mastodon/mastodon") && q.contains("is:issue"),
+        "{q}"
+    );
 }
 
 #[test]
@@ -159,10 +189,14 @@ async fn contact_names_the_admin() {
     let m = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v2/instance"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            include_str!("../fixtures/mastodon/instance-v2.json").as_bytes().to_vec(),
-            "application/json",
-        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(
+                include_str!("../fixtures/mastodon/instance-v2.json")
+                    .as_bytes()
+                    .to_vec(),
+                "application/json",
+            ),
+        )
         .mount(&m)
         .await;
     preflight()
@@ -208,17 +242,34 @@ async fn index_sync_then_a_repeat_sync_costs_one_conditional_request() {
             .unwrap()
     };
     let first = sync();
-    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     assert!(String::from_utf8_lossy(&first.stdout).contains("6 issues new or changed"));
     let before = gh.received_requests().await.unwrap().len();
     let second = sync();
     assert!(String::from_utf8_lossy(&second.stdout).contains("nothing new; 6 issues indexed"));
     let requests = gh.received_requests().await.unwrap();
-    assert_eq!(requests.len() - before, 1, "a sync with nothing new costs one request");
+    assert_eq!(
+        requests.len() - before,
+        1,
+        "a sync with nothing new costs one request"
+    );
     let last = requests.last().unwrap();
-    assert!(last.url.query_pairs().any(|(k, _)| k == "since"), "incremental: {}", last.url);
+    assert!(
+        last.url.query_pairs().any(|(k, _)| k == "since"),
+        "incremental: {}",
+        last.url
+    );
     for out in [first, second] {
-        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(!all.contains("ghp_syncTestToken"));
     }
 }

@@ -53,7 +53,9 @@ async fn mastodon() -> MockServer {
     let m = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v2/instance"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(V2.as_bytes().to_vec(), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(V2.as_bytes().to_vec(), "application/json"),
+        )
         .mount(&m)
         .await;
     m
@@ -120,7 +122,11 @@ fn scripted(gh: &MockServer, state: &Path, draft: &str, extra: &[&str]) -> std::
         .args(extra)
         .stdin(std::process::Stdio::null());
     let out = cmd.output().unwrap();
-    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!all.contains(TOKEN), "the token leaked: {all}");
     out
 }
@@ -131,9 +137,20 @@ async fn scripted_bug_report_is_filed_exactly_as_rendered() {
     let state = tempfile::tempdir().unwrap();
     let out = scripted(&gh, state.path(), "drafts/web-bug.yml", &[]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("Filed #42: https://github.com/mastodon/mastodon/issues/42"), "{stdout}");
-    assert!(stdout.contains("screenshot"), "a web bug gets the attachment hint: {stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("Filed #42: https://github.com/mastodon/mastodon/issues/42"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("screenshot"),
+        "a web bug gets the attachment hint: {stdout}"
+    );
     let (title, body) = expected_body("drafts/web-bug.yml");
     let sent = created(&gh).await;
     assert_eq!(sent.len(), 1);
@@ -150,11 +167,22 @@ async fn scripted_support_question_goes_to_the_admin_and_files_nothing() {
     let gh = github(201).await;
     let m = mastodon().await;
     let state = tempfile::tempdir().unwrap();
-    let out = scripted(&gh, state.path(), "drafts/support.yml", &["--instance", &m.uri(), "--handle", "@me@social.example.org"]);
+    let out = scripted(
+        &gh,
+        state.path(),
+        "drafts/support.yml",
+        &["--instance", &m.uri(), "--handle", "@me@social.example.org"],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("Write to: staff@mastodon.social"), "{stdout}");
-    assert!(stdout.contains("mailto:staff@mastodon.social?subject=I%20can%27t%20log%20in"), "{stdout}");
+    assert!(
+        stdout.contains("Write to: staff@mastodon.social"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("mailto:staff@mastodon.social?subject=I%20can%27t%20log%20in"),
+        "{stdout}"
+    );
     assert!(stdout.contains("I'm @me@social.example.org"), "{stdout}");
     assert!(created(&gh).await.is_empty(), "nothing may be filed");
     let handover = std::fs::read_dir(drafts_dir(state.path()))
@@ -164,7 +192,10 @@ async fn scripted_support_question_goes_to_the_admin_and_files_nothing() {
         .expect("the drafted text is handed over in a file");
     let text = std::fs::read_to_string(handover.path()).unwrap();
     assert!(text.contains("The reset email never arrives in my inbox"));
-    assert!(!text.contains("@me@social.example.org"), "the handle stays out of the text");
+    assert!(
+        !text.contains("@me@social.example.org"),
+        "the handle stays out of the text"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -265,14 +296,26 @@ mod pty {
 
     /// Title, steps, expected: the first half of the web-bug fixture.
     fn first_half(p: &mut PtySession) {
-        answer(p, "Title:", "Pinned posts lose their order after editing one");
+        answer(
+            p,
+            "Title:",
+            "Pinned posts lose their order after editing one",
+        );
         lines(p, &STEPS);
-        answer(p, "Expected behaviour", "The pinned posts keep the order they were pinned in");
+        answer(
+            p,
+            "Expected behaviour",
+            "The pinned posts keep the order they were pinned in",
+        );
     }
 
     /// The rest of the web-bug fixture, from `Actual behaviour` on.
     fn second_half(p: &mut PtySession) {
-        answer(p, "Actual behaviour", "The edited post jumps to the top of the pinned list");
+        answer(
+            p,
+            "Actual behaviour",
+            "The edited post jumps to the top of the pinned list",
+        );
         p.exp_string("Detailed description").unwrap();
         lines(p, &["It happens in the advanced web interface too."]);
         answer(p, "Mastodon instance", "social.example.org");
@@ -321,16 +364,28 @@ mod pty {
         let state = tempfile::tempdir().unwrap();
         let (uri, st, murl) = (gh.uri(), state.path().to_path_buf(), m.uri());
         let (code, out) = tokio::task::spawn_blocking(move || {
-            let mut p = spawn(&uri, &st, &["--template", "web_bug_report", "--instance", &murl]);
+            let mut p = spawn(
+                &uri,
+                &st,
+                &["--template", "web_bug_report", "--instance", &murl],
+            );
             answer(&mut p, "Title:", "I can't log in to my account anymore");
-            lines(&mut p, &[
-                "I forgot my password and asked for a password reset",
-                "The reset email never arrives in my inbox",
-            ]);
+            lines(
+                &mut p,
+                &[
+                    "I forgot my password and asked for a password reset",
+                    "The reset email never arrives in my inbox",
+                ],
+            );
             // Said before the rest of the form is written.
-            p.exp_string("a question for your own server's admin").unwrap();
+            p.exp_string("a question for your own server's admin")
+                .unwrap();
             answer(&mut p, "Go there now instead of filing here?", "y");
-            answer(&mut p, "Your account on that server", "@me@social.example.org");
+            answer(
+                &mut p,
+                "Your account on that server",
+                "@me@social.example.org",
+            );
             let out = p.exp_eof().unwrap();
             (exit_code(&mut p), out)
         })

@@ -2,12 +2,13 @@
 
 mod support;
 
-mod cli_errors;
+mod action;
 mod checks_cli;
+mod cli_errors;
 mod contract;
 mod drafter;
 mod github_client;
-mod mastodon_contact;
 mod lint_rules;
+mod mastodon_contact;
 mod roundtrip;
 mod templates;
