@@ -56,7 +56,7 @@ pub fn admin_message(contact: &Contact, handle: Option<&str>, title: &str) -> St
         .unwrap_or_default();
     let mut msg = format!("{to}Hello! {who}I need help with my account or this server: {title}");
     if let Some(email) = &contact.email {
-        msg.push_str(&format!(" (details sent to {email})"));
+        msg.push_str(&format!(" May I send the details to {email}?"));
     }
     if msg.chars().count() > 480 {
         msg = msg.chars().take(477).collect::<String>() + "…";
