@@ -1,7 +1,9 @@
 //! What several commands share: the forms in use, the GitHub client, the
 //! cache folder, and a runtime for the network calls.
 
-use super::args::Global;
+use super::args::{Global, InputArgs};
+use crate::document::Document;
+use crate::input::read_input;
 use crate::error::Error;
 use crate::form::{FormSet, Origin};
 use crate::github::{GitHub, GitHubError, TemplateCache};
@@ -96,4 +98,27 @@ pub fn load_forms(global: &Global) -> Result<FormSet, Error> {
         Err(e) => return Err(e.into()),
     };
     FormSet::from_files(Origin::Remote(repo.to_string()), files)
+}
+
+/// The FILE of `lint`, `triage` and `dupes`, read against the forms in use.
+pub fn read_document(global: &Global, input: &InputArgs) -> Result<(FormSet, Document), Error> {
+    let set = load_forms(global)?;
+    let text = read_input(&input.file)?;
+    let doc = Document::read(
+        &set,
+        &text,
+        &display_name(&input.file),
+        input.template.as_deref(),
+        input.title.as_deref(),
+    )?;
+    Ok((set, doc))
+}
+
+/// How a FILE argument is named in messages.
+pub fn display_name(file: &str) -> String {
+    if file == "-" {
+        "<stdin>".into()
+    } else {
+        file.to_string()
+    }
 }

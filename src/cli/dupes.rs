@@ -1,13 +1,10 @@
 use super::args::{DupesArgs, Global, SimpleFormat};
-use super::common::{github, index_path, load_forms, repo, runtime};
-use super::lint::display_name;
+use super::common::{github, index_path, read_document, repo, runtime};
 use super::{w, Io};
 use crate::checks::dupes_query;
 use crate::decision::Thresholds;
-use crate::document::Document;
 use crate::dupes::{rank, rank_records, search_query, Candidate, Index, Query};
 use crate::error::{exit, Error};
-use crate::input::read_input;
 use crate::repo::Repo;
 use std::path::Path;
 
@@ -23,15 +20,7 @@ pub fn run(global: &Global, args: DupesArgs, io: &mut Io<'_>) -> Result<i32, Err
             text: String::new(),
         }
     } else {
-        let set = load_forms(global)?;
-        let text = read_input(&args.input.file)?;
-        let doc = Document::read(
-            &set,
-            &text,
-            &display_name(&args.input.file),
-            args.input.template.as_deref(),
-            args.input.title.as_deref(),
-        )?;
+        let (_, doc) = read_document(global, &args.input)?;
         dupes_query(&doc)
     };
     if query.title.trim().is_empty() && query.text.trim().is_empty() {

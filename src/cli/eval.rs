@@ -24,22 +24,10 @@ pub fn run(cmd: EvalCommand, io: &mut Io<'_>) -> Result<i32, Error> {
                 io.out,
                 format!("{} records from {}\n", records.len(), path.display()),
             )?;
-            w(io.out, &report)?;
             if misses {
-                for m in &report.misses {
-                    w(
-                        io.out,
-                        format!(
-                            "miss {} [{} → {} {:.2}] {} | {}",
-                            m.id,
-                            m.kind,
-                            m.verdict,
-                            m.confidence,
-                            m.title,
-                            m.signals.join(", ")
-                        ),
-                    )?;
-                }
+                w(io.out, format!("{report:#}"))?;
+            } else {
+                w(io.out, &report)?;
             }
             Ok(0)
         }

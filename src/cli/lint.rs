@@ -1,23 +1,14 @@
 use super::args::{Format, Global, LintArgs};
-use super::common::load_forms;
+use super::common::{display_name, read_document};
 use super::{findings_code, w, Io};
 use crate::checks::lint::Severity;
-use crate::document::{Document, FormChoice};
+use crate::document::FormChoice;
 use crate::error::Error;
-use crate::input::read_input;
 use crate::report;
 
 pub fn run(global: &Global, args: LintArgs, io: &mut Io<'_>) -> Result<i32, Error> {
-    let set = load_forms(global)?;
-    let text = read_input(&args.input.file)?;
+    let (set, doc) = read_document(global, &args.input)?;
     let origin = display_name(&args.input.file);
-    let doc = Document::read(
-        &set,
-        &text,
-        &origin,
-        args.input.template.as_deref(),
-        args.input.title.as_deref(),
-    )?;
     let findings = doc.lint(&set);
     let failed = findings.iter().any(|f| f.severity == Severity::Error);
     match args.format {
@@ -61,12 +52,4 @@ pub fn run(global: &Global, args: LintArgs, io: &mut Io<'_>) -> Result<i32, Erro
         }
     }
     Ok(findings_code(failed))
-}
-
-pub(crate) fn display_name(file: &str) -> String {
-    if file == "-" {
-        "<stdin>".into()
-    } else {
-        file.to_string()
-    }
 }

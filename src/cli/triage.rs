@@ -1,23 +1,12 @@
 use super::args::{Global, SimpleFormat, TriageArgs};
-use super::common::load_forms;
-use super::lint::display_name;
+use super::common::read_document;
 use super::{w, Io};
 use crate::checks::triage_input;
-use crate::document::Document;
 use crate::error::{exit, Error};
-use crate::input::read_input;
 use crate::triage::{triage, Redirect};
 
 pub fn run(global: &Global, args: TriageArgs, io: &mut Io<'_>) -> Result<i32, Error> {
-    let set = load_forms(global)?;
-    let text = read_input(&args.input.file)?;
-    let doc = Document::read(
-        &set,
-        &text,
-        &display_name(&args.input.file),
-        args.input.template.as_deref(),
-        args.input.title.as_deref(),
-    )?;
+    let (_, doc) = read_document(global, &args.input)?;
     let t = triage(&triage_input(&doc));
     let redirect = t.redirect();
     match args.format {
