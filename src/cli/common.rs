@@ -3,10 +3,10 @@
 
 use super::args::{Global, InputArgs};
 use crate::document::Document;
-use crate::input::read_input;
 use crate::error::Error;
 use crate::form::{FormSet, Origin};
 use crate::github::{GitHub, GitHubError, TemplateCache};
+use crate::input::read_input;
 use crate::mastodon::ContactError;
 use crate::repo::Repo;
 use std::path::PathBuf;
@@ -85,19 +85,18 @@ pub fn load_forms(global: &Global) -> Result<FormSet, Error> {
     let cache = TemplateCache::new(cache_dir(global)?.join("forms"));
     let gh = github()?;
     let fetched = runtime()?.block_on(gh.fetch_templates(&repo, Some(&cache)));
-    let files = match fetched {
-        Ok(Some(files)) => files,
-        Ok(None) => {
-            return Err(Error::Usage(format!(
+    let (files, origin) = match fetched {
+        Ok(Some(files)) => (files, repo.to_string()),
+        Ok(None) => return Err(Error::Usage(format!(
             "{repo} has no issue forms in .github/ISSUE_TEMPLATE; give a folder with --templates"
-        )))
-        }
-        Err(e) if e.is_network() || e.is_rate_limited() => cache
-            .cached(gh.api_base(), &repo)
-            .ok_or_else(|| Error::from(e))?,
-        Err(e) => return Err(e.into()),
+        ))),
+        // Forms change rarely: the last copy beats no forms at all.
+        Err(e) => match cache.cached(gh.api_base(), &repo) {
+            Some(files) => (files, format!("{repo} (cached copy; GitHub failed: {e})")),
+            None => return Err(e.into()),
+        },
     };
-    FormSet::from_files(Origin::Remote(repo.to_string()), files)
+    FormSet::from_files(Origin::Remote(origin), files)
 }
 
 /// The FILE of `lint`, `triage` and `dupes`, read against the forms in use.

@@ -165,15 +165,19 @@ pub fn walk(mut s: Session, io: &mut Io<'_>) -> Result<i32, Error> {
     }
     w(io.out, "")?;
 
+    let mut offered = false;
     if !s.saved.title_done {
         s.saved.draft.title =
             ask_title(&form, &s.saved.draft.title).map_err(|e| stopped(e, Some(&id)))?;
         s.saved.title_done = true;
         s.save()?;
+        // A title such as "I can't log in" is signal enough to speak up.
+        if let Some(code) = offer_redirect(&mut s, &mut offered, io)? {
+            return Ok(code);
+        }
     }
 
     let fields: Vec<Field<'_>> = form.fields().collect();
-    let mut offered = false;
     let mut searched = false;
     let first_text = fields
         .iter()

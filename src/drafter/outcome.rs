@@ -6,7 +6,9 @@ use crate::body::render;
 use crate::cli::common::runtime;
 use crate::cli::{w, Io};
 use crate::error::{exit, Error};
-use crate::file::{html_base, open_in_browser, paste_sheet, prefilled_url, wants_screenshots};
+use crate::file::{
+    copy_to_clipboard, html_base, open_in_browser, paste_sheet, prefilled_url, wants_screenshots,
+};
 use crate::github::{GitHub, NewIssue};
 use crate::mastodon::lookup_contact;
 use crate::redirect::{admin_message, discussion_links, handover_text, mailto, security_channels};
@@ -121,11 +123,16 @@ fn file_on_the_web(s: &mut Session, io: &mut Io<'_>) -> Result<i32, Error> {
     )?;
     if !p.complete {
         let sheet = s.side_file("paste.txt");
-        std::fs::write(
-            &sheet,
-            paste_sheet(&s.form.form, &title, &s.saved.draft.answers),
-        )
-        .map_err(|e| Error::state(&sheet, e))?;
+        let text = paste_sheet(&s.form.form, &title, &s.saved.draft.answers);
+        std::fs::write(&sheet, &text).map_err(|e| Error::state(&sheet, e))?;
+        if s.interactive {
+            if let Some(tool) = copy_to_clipboard(&text) {
+                w(
+                    io.out,
+                    format!("(your answers are also on the clipboard, via {tool})"),
+                )?;
+            }
+        }
         w(
             io.out,
             format!(

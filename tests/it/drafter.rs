@@ -370,13 +370,6 @@ mod pty {
                 &["--template", "web_bug_report", "--instance", &murl],
             );
             answer(&mut p, "Title:", "I can't log in to my account anymore");
-            lines(
-                &mut p,
-                &[
-                    "I forgot my password and asked for a password reset",
-                    "The reset email never arrives in my inbox",
-                ],
-            );
             // Said before the rest of the form is written.
             p.exp_string("a question for your own server's admin")
                 .unwrap();

@@ -724,7 +724,7 @@ async fn a_server_error_on_create_is_not_retried() {
     assert_eq!(again.map(|i| i.number), Some(7));
 }
 
-fn contents_entry(server: &MockServer, name: &str, sha: &str, kind: &str) -> Value {
+pub(crate) fn contents_entry(server: &MockServer, name: &str, sha: &str, kind: &str) -> Value {
     let p = format!(".github/ISSUE_TEMPLATE/{name}");
     let api = format!(
         "{}/repos/mastodon/mastodon/contents/{p}?ref=main",
@@ -774,7 +774,7 @@ fn base64_lines(data: &[u8]) -> String {
         .collect()
 }
 
-fn contents_file(server: &MockServer, name: &str, sha: &str, text: &str) -> Value {
+pub(crate) fn contents_file(server: &MockServer, name: &str, sha: &str, text: &str) -> Value {
     let mut v = contents_entry(server, name, sha, "file");
     v["content"] = json!(base64_lines(text.as_bytes()));
     v["encoding"] = json!("base64");

@@ -74,3 +74,76 @@ fn check_names_file_line_and_column() {
         assert!(stdout.contains(text), "{file}: {stdout}");
     }
 }
+
+/// Another repository's live forms: fetched over the contents API, cached,
+/// and read from the cache when GitHub fails.
+#[tokio::test(flavor = "multi_thread")]
+async fn live_forms_of_another_repository_are_fetched_and_cached() {
+    use crate::github_client::{contents_entry, contents_file};
+    use serde_json::json;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let gh = MockServer::start().await;
+    let dir = "/repos/acme/app/contents/.github/ISSUE_TEMPLATE";
+    let form = std::fs::read_to_string(fixture("forms/good/bug.yml")).unwrap();
+    Mock::given(method("GET"))
+        .and(path(dir))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!([contents_entry(&gh, "bug.yml", "sha1", "file")])),
+        )
+        .up_to_n_times(1)
+        .mount(&gh)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{dir}/bug.yml")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(contents_file(&gh, "bug.yml", "sha1", &form)),
+        )
+        .up_to_n_times(1)
+        .mount(&gh)
+        .await;
+    let cache = tempfile::tempdir().unwrap();
+    let list = || {
+        preflight()
+            .env("GITHUB_API_URL", gh.uri())
+            .arg("--cache-dir")
+            .arg(cache.path())
+            .args(["--repo", "acme/app", "templates", "list"])
+            .output()
+            .unwrap()
+    };
+    let first = list();
+    let out = String::from_utf8_lossy(&first.stdout);
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        out.contains("acme/app on GitHub") && out.contains("bug.yml"),
+        "{out}"
+    );
+
+    // GitHub now refuses: the cached forms still serve.
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"message": "Bad credentials"})),
+        )
+        .mount(&gh)
+        .await;
+    let again = list();
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let out = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        out.contains("bug.yml") && out.contains("cached copy"),
+        "{out}"
+    );
+}
