@@ -87,9 +87,11 @@ pub fn load_forms(global: &Global) -> Result<FormSet, Error> {
     let fetched = runtime()?.block_on(gh.fetch_templates(&repo, Some(&cache)));
     let (files, origin) = match fetched {
         Ok(Some(files)) => (files, repo.to_string()),
-        Ok(None) => return Err(Error::Usage(format!(
+        Ok(None) => {
+            return Err(Error::Usage(format!(
             "{repo} has no issue forms in .github/ISSUE_TEMPLATE; give a folder with --templates"
-        ))),
+        )))
+        }
         // Forms change rarely: the last copy beats no forms at all.
         Err(e) => match cache.cached(gh.api_base(), &repo) {
             Some(files) => (files, format!("{repo} (cached copy; GitHub failed: {e})")),

@@ -204,8 +204,17 @@ fn start(
     if let Some(d) = draft {
         saved.draft.title = d.title;
         saved.draft.answers = d.answers;
+        // The same answers given again continue their saved draft, so a
+        // script run twice cannot file the same issue twice.
+        if let Some(earlier) = store
+            .list()
+            .into_iter()
+            .find(|e| e.repo == saved.repo && e.draft == saved.draft)
+        {
+            saved = earlier;
+        }
     }
-    saved.instance = args.instance.clone();
+    saved.instance = args.instance.clone().or(saved.instance);
     Ok(Session {
         global: global.clone(),
         repo,
@@ -223,6 +232,13 @@ fn start(
 /// `--answers FILE --no-input`: the same checks, decision and action,
 /// without a question.
 fn scripted(mut s: Session, io: &mut Io<'_>) -> Result<i32, Error> {
+    if let crate::store::Status::Filed { url, .. } = &s.saved.status {
+        w(
+            io.out,
+            format!("Already filed: {url} (draft {})", s.saved.id),
+        )?;
+        return Ok(exit::CLEAN);
+    }
     s.saved.title_done = true;
     s.saved.next_field = s.form.form.fields().count();
     let path = s.save()?;

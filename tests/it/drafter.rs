@@ -215,6 +215,55 @@ async fn scripted_api_failure_keeps_the_draft_and_exits_3() {
     assert_ne!(drafts[0]["status"]["state"], "filed");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_answers_are_never_filed_twice() {
+    let gh = github(201).await;
+    let state = tempfile::tempdir().unwrap();
+    let first = scripted(&gh, state.path(), "drafts/web-bug.yml", &[]);
+    assert_eq!(first.status.code(), Some(0));
+    let again = scripted(&gh, state.path(), "drafts/web-bug.yml", &[]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&again.stdout)
+        .contains("Already filed: https://github.com/mastodon/mastodon/issues/42"));
+    assert_eq!(created(&gh).await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_an_unanswered_create_it_looks_for_the_issue_before_filing_again() {
+    let gh = github(502).await;
+    let state = tempfile::tempdir().unwrap();
+    let out = scripted(&gh, state.path(), "drafts/web-bug.yml", &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(saved_drafts(state.path())[0]["status"]["state"], "filing");
+
+    // The 502 came after GitHub had created the issue after all.
+    let (title, _) = expected_body("drafts/web-bug.yml");
+    Mock::given(method("GET"))
+        .and(path("/user"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"login": "reporter", "id": 7})),
+        )
+        .mount(&gh)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos/mastodon/mastodon/issues"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{
+            "id": 9, "number": 43, "state": "open", "title": title, "body": "",
+            "html_url": "https://github.com/mastodon/mastodon/issues/43",
+            "labels": [], "user": {"login": "reporter", "id": 7}
+        }])))
+        .mount(&gh)
+        .await;
+    let out = scripted(&gh, state.path(), "drafts/web-bug.yml", &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("already filed: https://github.com/mastodon/mastodon/issues/43"),
+        "{stdout}"
+    );
+    assert_eq!(created(&gh).await.len(), 1, "no second create request");
+}
+
 #[test]
 fn without_a_terminal_and_without_answers_it_refuses_instead_of_hanging() {
     preflight()
