@@ -42,9 +42,15 @@ impl Document {
         title: Option<&str>,
     ) -> Result<Document, Error> {
         if crate::draft::looks_like_draft(text) {
-            let draft: Draft = serde_yaml::from_str(text)
-                .map_err(|e| Error::input(origin, format!("is not a valid draft: {e}")))?;
-            return Document::from_draft(set, draft, template, title);
+            match serde_yaml::from_str::<Draft>(text) {
+                Ok(draft) => return Document::from_draft(set, draft, template, title),
+                // Free text may have a line that starts with `answers:`;
+                // only a file that names its template is surely a draft.
+                Err(e) if text.lines().any(|l| l.starts_with("template:")) => {
+                    return Err(Error::input(origin, format!("is not a valid draft: {e}")))
+                }
+                Err(_) => {}
+            }
         }
         Document::from_body(set, text, template, title)
     }
@@ -172,8 +178,9 @@ impl Document {
         }
     }
 
-    /// Label → answer, in form order, with the form's prefilled text and
-    /// placeholders treated as no answer (they carry no signal).
+    /// Label → answer, in form order, with the form's untouched prefilled
+    /// text treated as no answer (it carries no signal). An answer equal to
+    /// a placeholder was typed by the reporter, so it stays.
     pub fn meaningful_fields(&self) -> Vec<(String, String)> {
         let Some(form) = &self.form else {
             return Vec::new();
@@ -184,10 +191,7 @@ impl Document {
                 let text = answer_for(&self.answers, &field)
                     .map(|a| a.as_list().join("\n"))
                     .unwrap_or_default();
-                let untouched = field.value.is_some_and(|v| squash(v) == squash(&text))
-                    || field
-                        .placeholder
-                        .is_some_and(|p| squash(p) == squash(&text));
+                let untouched = field.value.is_some_and(|v| squash(v) == squash(&text));
                 (
                     field.label.to_string(),
                     if untouched { String::new() } else { text },

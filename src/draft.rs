@@ -8,11 +8,73 @@ use serde::{Deserialize, Serialize};
 
 /// One answer: text for inputs, textareas and single dropdowns; a list for
 /// multi-select dropdowns and ticked checkboxes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Answer {
     Text(String),
     List(Vec<String>),
+}
+
+/// People write `Mastodon version: 4.3`, `Done: true` or leave an answer
+/// empty in a draft file: any scalar is text, nothing is an empty answer,
+/// a list of scalars is a list.
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, SeqAccess, Visitor};
+        struct Scalar(String);
+        impl<'de> Deserialize<'de> for Scalar {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                match d.deserialize_any(AnswerVisitor)? {
+                    Answer::Text(t) => Ok(Scalar(t)),
+                    Answer::List(_) => Err(D::Error::custom(
+                        "a list item must be plain text, not another list",
+                    )),
+                }
+            }
+        }
+        struct AnswerVisitor;
+        impl<'de> Visitor<'de> for AnswerVisitor {
+            type Value = Answer;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("text, or a list of texts")
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<Answer, E> {
+                Ok(Answer::Text(v.to_string()))
+            }
+            fn visit_string<E: Error>(self, v: String) -> Result<Answer, E> {
+                Ok(Answer::Text(v))
+            }
+            fn visit_bool<E: Error>(self, v: bool) -> Result<Answer, E> {
+                Ok(Answer::Text(v.to_string()))
+            }
+            fn visit_i64<E: Error>(self, v: i64) -> Result<Answer, E> {
+                Ok(Answer::Text(v.to_string()))
+            }
+            fn visit_u64<E: Error>(self, v: u64) -> Result<Answer, E> {
+                Ok(Answer::Text(v.to_string()))
+            }
+            fn visit_f64<E: Error>(self, v: f64) -> Result<Answer, E> {
+                Ok(Answer::Text(v.to_string()))
+            }
+            fn visit_unit<E: Error>(self) -> Result<Answer, E> {
+                Ok(Answer::Text(String::new()))
+            }
+            fn visit_none<E: Error>(self) -> Result<Answer, E> {
+                Ok(Answer::Text(String::new()))
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Answer, D::Error> {
+                d.deserialize_any(self)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Answer, A::Error> {
+                let mut items = Vec::new();
+                while let Some(Scalar(s)) = seq.next_element()? {
+                    items.push(s);
+                }
+                Ok(Answer::List(items))
+            }
+        }
+        d.deserialize_any(AnswerVisitor)
+    }
 }
 
 impl Answer {
@@ -86,6 +148,29 @@ pub fn initial_answer(field: &Field<'_>) -> Option<Answer> {
             .and_then(|d| field.dropdown_options.get(d))
             .map(|o| Answer::Text(o.clone())),
         FieldKind::Checkboxes => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_scalar_is_an_answer() {
+        let d: Draft = serde_yaml::from_str(
+            "template: t\nanswers:\n  Version: 4.3\n  Count: 3\n  Done: true\n  Empty:\n  Browsers: [Firefox, 12]\n",
+        )
+        .unwrap();
+        assert_eq!(d.answers["Version"], Answer::Text("4.3".into()));
+        assert_eq!(d.answers["Count"], Answer::Text("3".into()));
+        assert_eq!(d.answers["Done"], Answer::Text("true".into()));
+        assert_eq!(d.answers["Empty"], Answer::Text(String::new()));
+        assert_eq!(
+            d.answers["Browsers"],
+            Answer::List(vec!["Firefox".into(), "12".into()])
+        );
+        let nested = serde_yaml::from_str::<Draft>("template: t\nanswers:\n  X: [[a]]\n");
+        assert!(nested.unwrap_err().to_string().contains("not another list"));
     }
 }
 

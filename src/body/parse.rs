@@ -53,42 +53,46 @@ pub fn parse(form: &IssueForm, body: &str) -> ParsedBody {
         .map(|(i, f)| (fold(f.label), i))
         .collect();
 
+    let lines: Vec<&str> = body.lines().collect();
+    let fenced = fenced_lines(&lines);
+    // Labels whose heading stands outside any code block somewhere: a
+    // quoted copy of such a heading inside a block is only a quote.
+    let outside: Vec<bool> = {
+        let mut seen = vec![false; fields.len()];
+        for (line, f) in lines.iter().zip(&fenced) {
+            if let Some(i) = heading_text(line).and_then(|h| by_label.get(&fold(h))) {
+                seen[*i] |= !f;
+            }
+        }
+        seen
+    };
+
     let mut preamble = Vec::new();
     let mut contents: Vec<Option<(usize, Vec<&str>)>> = vec![None; fields.len()];
     let mut unknown: Vec<(Section, Vec<&str>)> = Vec::new();
     let mut current = Current::Preamble;
-    let mut in_fence = false;
 
-    for (n, line) in body.lines().enumerate() {
+    for (n, line) in lines.iter().copied().enumerate() {
         if let Some(h) = heading_text(line) {
             let known = by_label.get(&fold(h)).copied();
-            // A field's own heading always opens its section, even after an
-            // unbalanced fence in an earlier answer; fences protect only
-            // headings the form does not know.
-            if in_fence && !matches!(known, Some(i) if contents[i].is_none()) {
-                push_line(
-                    &mut current,
-                    &mut preamble,
-                    &mut contents,
-                    &mut unknown,
-                    line,
-                );
-                continue;
-            }
+            let opens = match known {
+                Some(i) => contents[i].is_none() && (!fenced[n] || !outside[i]),
+                None => !fenced[n],
+            };
             let in_textarea =
                 matches!(current, Current::Field(i) if fields[i].kind == FieldKind::Textarea);
             match known {
-                Some(i) if contents[i].is_none() => {
+                Some(i) if opens => {
                     contents[i] = Some((n + 1, Vec::new()));
                     current = Current::Field(i);
-                    in_fence = false;
                     continue;
                 }
-                // A repeated or unknown heading inside a textarea is the
-                // reporter's own Markdown; elsewhere it is a section the
-                // form does not have (edited body, or the form changed).
-                _ if in_textarea => {}
+                // A repeated or unknown heading inside a textarea or a code
+                // block is the reporter's own Markdown; elsewhere it is a
+                // section the form does not have (edited body, or the form
+                // changed).
                 Some(_) => {}
+                None if in_textarea || !opens => {}
                 None => {
                     unknown.push((
                         Section {
@@ -102,9 +106,6 @@ pub fn parse(form: &IssueForm, body: &str) -> ParsedBody {
                     continue;
                 }
             }
-        }
-        if line.trim_start().starts_with("```") || line.trim_start().starts_with("~~~") {
-            in_fence = !in_fence;
         }
         push_line(
             &mut current,
@@ -169,6 +170,27 @@ fn push_line<'a>(
         Current::Field(i) => contents[i].as_mut().expect("open section").1.push(line),
         Current::Unknown(i) => unknown[i].1.push(line),
     }
+}
+
+/// Which lines lie inside a fenced code block. A fence never closed does
+/// not count: an answer with a stray ``` must not swallow the rest of the
+/// body.
+fn fenced_lines(lines: &[&str]) -> Vec<bool> {
+    let is_fence = |l: &str| {
+        let t = l.trim_start();
+        t.starts_with("```") || t.starts_with("~~~")
+    };
+    let mut out = vec![false; lines.len()];
+    let mut open: Option<usize> = None;
+    for (i, l) in lines.iter().enumerate() {
+        if is_fence(l) {
+            match open.take() {
+                Some(start) => out[start..=i].iter_mut().for_each(|f| *f = true),
+                None => open = Some(i),
+            }
+        }
+    }
+    out
 }
 
 /// `### Label` → `Label`.
@@ -285,18 +307,11 @@ pub fn detect_form<'a>(set: &'a FormSet, body: &str) -> Option<Detection<'a>> {
 
 /// Distinct folded headings outside code fences.
 fn headings(body: &str) -> Vec<String> {
+    let lines: Vec<&str> = body.lines().map(|l| l.trim_end_matches('\r')).collect();
+    let fenced = fenced_lines(&lines);
     let mut out: Vec<String> = Vec::new();
-    let mut in_fence = false;
-    for line in body.lines() {
-        let t = line.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
-        if let Some(h) = heading_text(line.trim_end_matches('\r')) {
+    for (line, f) in lines.iter().zip(fenced) {
+        if let Some(h) = heading_text(line).filter(|_| !f) {
             let h = fold(h);
             if !out.contains(&h) {
                 out.push(h);
@@ -304,4 +319,60 @@ fn headings(body: &str) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::FormSet;
+
+    fn web() -> IssueForm {
+        FormSet::embedded()
+            .find("1.web_bug_report.yml")
+            .unwrap()
+            .form
+            .clone()
+    }
+
+    fn body(details: &str) -> String {
+        format!(
+            "### Steps to reproduce the problem\n\n1. a\n2. b\n\n### Detailed description\n\n{details}\n\n### Mastodon instance\n\nsocial.example\n\n### Mastodon version\n\nv4.3.1"
+        )
+    }
+
+    #[test]
+    fn a_quoted_heading_in_a_code_block_stays_a_quote() {
+        let quoted = "```\n### Mastodon version\n\nlatest\n```";
+        let p = parse(&web(), &body(quoted));
+        assert_eq!(p.answers["Mastodon version"], Answer::Text("v4.3.1".into()));
+        assert_eq!(
+            p.answers["Detailed description"],
+            Answer::Text(quoted.into())
+        );
+        assert_eq!(
+            p.answers["Mastodon instance"],
+            Answer::Text("social.example".into())
+        );
+    }
+
+    #[test]
+    fn an_unclosed_fence_does_not_swallow_the_rest() {
+        let p = parse(&web(), &body("```\nstack trace without its closing fence"));
+        assert_eq!(
+            p.answers["Mastodon instance"],
+            Answer::Text("social.example".into())
+        );
+        assert_eq!(p.answers["Mastodon version"], Answer::Text("v4.3.1".into()));
+    }
+
+    #[test]
+    fn a_heading_only_inside_a_block_still_opens_its_field() {
+        // Two textareas whose stray fences pair up across the field between.
+        let b = "### Steps to reproduce the problem\n\n```\n1. a\n\n### Expected behaviour\n\nworks\n\n### Detailed description\n\n```";
+        let p = parse(&web(), b);
+        assert_eq!(
+            p.answers["Expected behaviour"],
+            Answer::Text("works".into())
+        );
+    }
 }

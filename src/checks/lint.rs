@@ -375,11 +375,14 @@ fn check_field(
     };
     if let Some(p) = field.placeholder {
         if same_text(text, p) {
+            // GitHub never submits a placeholder, so the reporter typed it:
+            // often a copied example, sometimes the truth (`mastodon.social`
+            // is a real server). Worth a second look, never a blocker.
             push(
                 Rule::Placeholder,
-                Severity::Warning,
-                format!("the answer is the form's example `{}`", p.trim()),
-                "replace the example with your own answer".into(),
+                Severity::Note,
+                format!("the answer is the form's own example `{}`", p.trim()),
+                "if that is really your answer, nothing to do; otherwise give your own".into(),
             );
             return;
         }

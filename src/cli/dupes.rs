@@ -30,7 +30,10 @@ pub fn run(global: &Global, args: DupesArgs, io: &mut Io<'_>) -> Result<i32, Err
     }
     let limit = usize::from(args.limit);
     let index_file = index_path(global, &repo)?;
-    let candidates = find(&repo, &index_file, &query, limit, args.offline)?;
+    let Found { candidates, note } = find(&repo, &index_file, &query, limit, args.offline)?;
+    if let Some(note) = note {
+        w(io.err, format!("note: {note}"))?;
+    }
     match args.format {
         SimpleFormat::Json => {
             let list: Vec<serde_json::Value> = candidates
@@ -87,15 +90,22 @@ fn atty_stdin() -> bool {
     std::io::stdin().is_terminal()
 }
 
+/// Candidates, and a note when they come from a stale index.
+pub(crate) struct Found {
+    pub candidates: Vec<Candidate>,
+    pub note: Option<String>,
+}
+
 /// Candidates from the index when it is there and fresh (or when offline),
-/// else from the search API, reranked locally.
+/// else from the search API, reranked locally; when the search fails, from
+/// whatever index there is, said to be possibly stale.
 pub(crate) fn find(
     repo: &Repo,
     index_file: &Path,
     query: &Query,
     limit: usize,
     offline: bool,
-) -> Result<Vec<Candidate>, Error> {
+) -> Result<Found, Error> {
     let index = if index_file.exists() {
         Some(Index::load(index_file).map_err(|e| Error::state(index_file, e))?)
     } else {
@@ -106,8 +116,12 @@ pub(crate) fn find(
             .synced_at
             .is_some_and(|t| crate::store::now().saturating_sub(t) < FRESH_SECS)
     });
-    match index {
-        Some(i) if offline || fresh => return Ok(rank(&i, query, limit)),
+    let ranked = |i: &Index, note| Found {
+        candidates: rank(i, query, limit),
+        note,
+    };
+    match &index {
+        Some(i) if offline || fresh => return Ok(ranked(i, None)),
         None if offline => {
             return Err(Error::Usage(format!(
                 "there is no local index of {repo} at {}; run `preflight index sync --repo {repo}` or `preflight index import FILE` first",
@@ -116,8 +130,21 @@ pub(crate) fn find(
         }
         _ => {}
     }
-    let gh = github()?;
-    let q = search_query(query, repo);
-    let records = runtime()?.block_on(gh.search_issues(&q, 50))?;
-    Ok(rank_records(&records, query, limit))
+    let searched = github().and_then(|gh| {
+        let q = search_query(query, repo);
+        Ok(runtime()?.block_on(gh.search_issues(&q, 50))?)
+    });
+    match (searched, &index) {
+        (Ok(records), _) => Ok(Found {
+            candidates: rank_records(&records, query, limit),
+            note: None,
+        }),
+        (Err(e), Some(i)) => Ok(ranked(
+            i,
+            Some(format!(
+                "the search API failed ({e}); ranked against the local index instead, which may be stale (`preflight index sync` refreshes it)"
+            )),
+        )),
+        (Err(e), None) => Err(e),
+    }
 }

@@ -5,7 +5,6 @@ use super::{find_duplicates, has_errors, outcome, run_checks, show_checks, start
 use crate::checks::lint::{is_generic_title, is_mastodon_version, MAX_TITLE_CHARS};
 use crate::checks::triage_input;
 use crate::cli::args::{DraftArgs, Global};
-use crate::cli::common::load_forms;
 use crate::cli::{w, Io};
 use crate::decision::Thresholds;
 use crate::draft::{answer_for, initial_answer, Answer};
@@ -90,20 +89,18 @@ pub fn resume(
     } else {
         store.load(id)?
     };
-    if saved.is_filed() {
+    if let Status::Filed { url, .. } = &saved.status {
         return Err(Error::Usage(format!(
-            "draft {} was already filed ({:?}); nothing to resume",
-            saved.id, saved.status
+            "draft {} was already filed as {url}; nothing to resume",
+            saved.id
         )));
     }
     let mut global = global.clone();
     if global.repo.is_none() {
         global.repo = saved.repo.parse().ok();
     }
-    let set = load_forms(&global)?;
-    let form = set.select(&saved.draft.template)?;
     let mut args_template = DraftArgs {
-        template: Some(form.file.clone()),
+        template: Some(saved.draft.template.clone()),
         ..args_clone(args)
     };
     args_template.instance = args.instance.clone().or_else(|| saved.instance.clone());
@@ -148,6 +145,13 @@ pub fn handle(_io: &mut Io<'_>) -> Result<Option<String>, Error> {
 /// Asks every question not yet answered, checking as it goes; then the
 /// preview, and filing.
 pub fn walk(mut s: Session, io: &mut Io<'_>) -> Result<i32, Error> {
+    if let Status::Filed { url, .. } = &s.saved.status {
+        w(
+            io.out,
+            format!("Already filed: {url} (draft {})", s.saved.id),
+        )?;
+        return Ok(exit::CLEAN);
+    }
     let form: IssueForm = s.form.form.clone();
     let id = s.saved.id.clone();
     let path = s.save()?;
@@ -186,7 +190,11 @@ pub fn walk(mut s: Session, io: &mut Io<'_>) -> Result<i32, Error> {
         let current = answer_for(&s.saved.draft.answers, field)
             .cloned()
             .or_else(|| initial_answer(field));
-        let answer = ask_field(field, current.as_ref(), io).map_err(|e| stopped(e, Some(&id)))?;
+        let answer = {
+            let key = field.key().to_string();
+            let mut keep = |text: &str| keep_partial(&mut s, &key, text);
+            ask_field(field, current.as_ref(), io, &mut keep).map_err(|e| stopped(e, Some(&id)))?
+        };
         s.saved
             .draft
             .answers
@@ -208,6 +216,17 @@ pub fn walk(mut s: Session, io: &mut Io<'_>) -> Result<i32, Error> {
         }
     }
     review(s, io)
+}
+
+/// Saves an answer still being typed, without moving on to the next field:
+/// a resumed draft asks that field again, with this text to keep.
+fn keep_partial(s: &mut Session, key: &str, text: &str) {
+    s.saved
+        .draft
+        .answers
+        .insert(key.to_string(), Answer::Text(text.to_string()));
+    // A failed save is reported by the save after the answer is complete.
+    let _ = s.save();
 }
 
 /// Says early when the draft belongs elsewhere, and offers to go there.
@@ -380,8 +399,10 @@ fn review(mut s: Session, io: &mut Io<'_>) -> Result<i32, Error> {
                     .find(|f| f.label == label)
                     .expect("chosen from the form");
                 let current = answer_for(&s.saved.draft.answers, &field).cloned();
-                let a =
-                    ask_field(&field, current.as_ref(), io).map_err(|e| stopped(e, Some(&id)))?;
+                let key = field.key().to_string();
+                let mut keep = |text: &str| keep_partial(&mut s, &key, text);
+                let a = ask_field(&field, current.as_ref(), io, &mut keep)
+                    .map_err(|e| stopped(e, Some(&id)))?;
                 s.saved.draft.answers.insert(field.key().to_string(), a);
                 s.save()?;
             }
@@ -445,10 +466,13 @@ fn ask_title(form: &IssueForm, current: &str) -> Result<String, InquireError> {
         .prompt()
 }
 
+/// Asks one field. `partial` receives a long answer while it is being
+/// typed, so that Ctrl-C halfway through loses none of it.
 fn ask_field(
     field: &Field<'_>,
     current: Option<&Answer>,
     io: &mut Io<'_>,
+    partial: &mut dyn FnMut(&str),
 ) -> Result<Answer, InquireError> {
     let label = format!(
         "{}{}",
@@ -485,7 +509,7 @@ fn ask_field(
             }
             Ok(Answer::Text(p.prompt()?.trim().to_string()))
         }
-        FieldKind::Textarea => ask_textarea(field, &label, help.as_deref(), current, io),
+        FieldKind::Textarea => ask_textarea(field, &label, help.as_deref(), current, io, partial),
         FieldKind::Dropdown => {
             let mut options: Vec<String> = field.dropdown_options.to_vec();
             let chosen = current.map(Answer::as_list).unwrap_or_default();
@@ -581,6 +605,7 @@ fn ask_textarea(
     help: Option<&str>,
     current: Option<&Answer>,
     io: &mut Io<'_>,
+    partial: &mut dyn FnMut(&str),
 ) -> Result<Answer, InquireError> {
     let current = current.map(Answer::as_text).unwrap_or_default();
     let has_editor = ["VISUAL", "EDITOR"]
@@ -641,6 +666,7 @@ fn ask_textarea(
                 break;
             }
             lines.push(line.trim_end().to_string());
+            partial(&lines.join("\n"));
         }
         if !lines.is_empty() || !field.required {
             return Ok(Answer::Text(lines.join("\n")));

@@ -114,7 +114,12 @@ pub fn run_checks(s: &Session, io: &mut Io<'_>, search: bool) -> Result<Checks, 
 fn find_duplicates(s: &Session, doc: &Document, io: &mut Io<'_>) -> Result<Vec<Candidate>, Error> {
     let index = index_path(&s.global, &s.repo)?;
     match crate::cli::dupes_find(&s.repo, &index, &dupes_query(doc), 5, false) {
-        Ok(c) => Ok(c),
+        Ok(found) => {
+            if let Some(note) = found.note {
+                w(io.err, format!("note: {note}"))?;
+            }
+            Ok(found.candidates)
+        }
         Err(e) => {
             w(io.err, format!("note: duplicate search skipped: {e}"))?;
             Ok(Vec::new())
@@ -127,8 +132,12 @@ pub fn run(global: &Global, args: DraftArgs, io: &mut Io<'_>) -> Result<i32, Err
     let store = Store::from_env()?;
     if let Some(file) = &args.answers {
         if !args.no_input && std::io::stdin().is_terminal() {
-            // With a terminal, answers from a file are defaults to review.
-            return ask::walk(start(global, &args, store, Some(file))?, io);
+            // With a terminal, answers from a file are defaults to review,
+            // field by field.
+            let mut s = start(global, &args, store, Some(file))?;
+            s.saved.next_field = 0;
+            s.saved.title_done = false;
+            return ask::walk(s, io);
         }
         return scripted(start(global, &args, store, Some(file))?, io);
     }
@@ -174,7 +183,7 @@ fn start(
 ) -> Result<Session, Error> {
     let set = load_forms(global)?;
     let repo = repo(global);
-    let (form, draft) = match answers {
+    let (form, draft, spec) = match answers {
         Some(file) => {
             let text = read_input(file)?;
             let draft: Draft = serde_yaml::from_str(&text).map_err(|e| {
@@ -193,14 +202,22 @@ fn start(
                     "names no `template`; add one or pass --template",
                 ));
             }
-            (set.select(&spec)?, Some(draft))
+            (set.select(&spec)?, Some(draft), Some(spec))
         }
         None => match &args.template {
-            Some(spec) => (set.select(spec)?, None),
-            None => (ask::choose_form(&set)?, None),
+            Some(spec) => (set.select(spec)?, None, Some(spec.clone())),
+            None => (ask::choose_form(&set)?, None, None),
         },
     };
-    let mut saved = SavedDraft::new(&repo.to_string(), &form.file);
+    // A form given by path is saved by its full path, so that `--resume`
+    // finds it again from any folder.
+    let template = match spec {
+        Some(spec) if set.find(&spec).is_none() => {
+            std::fs::canonicalize(&spec).map_or(spec, |p| p.display().to_string())
+        }
+        _ => form.file.clone(),
+    };
+    let mut saved = SavedDraft::new(&repo.to_string(), &template);
     if let Some(d) = draft {
         saved.draft.title = d.title;
         saved.draft.answers = d.answers;
@@ -282,7 +299,7 @@ pub fn act(s: &mut Session, decision: Decision, io: &mut Io<'_>) -> Result<i32, 
                     s.saved.id
                 ),
             )?;
-            Ok(exit::INPUT)
+            Ok(exit::FINDINGS)
         }
     }
 }

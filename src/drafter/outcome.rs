@@ -18,6 +18,10 @@ use crate::triage::Redirect;
 /// Files the draft; returns the exit code. On an API failure the draft is
 /// kept, and the error names what to run next.
 pub fn file(s: &mut Session, io: &mut Io<'_>) -> Result<i32, Error> {
+    if let Status::Filed { url, .. } = &s.saved.status {
+        w(io.out, format!("Already filed: {url}"))?;
+        return Ok(exit::CLEAN);
+    }
     let form = s.form.clone();
     let title = s.saved.draft.title.trim().to_string();
     let body = render(&form.form, &s.saved.draft.answers);
@@ -87,7 +91,8 @@ pub fn file(s: &mut Session, io: &mut Io<'_>) -> Result<i32, Error> {
         }
         Err(e) => {
             // Only a request that may have reached GitHub keeps `Filing`.
-            if !(e.is_network() || matches!(e, crate::github::GitHubError::Server { .. })) {
+            use crate::github::GitHubError as E;
+            if !(e.is_network() || matches!(e, E::Server { .. } | E::Malformed { .. })) {
                 s.saved.status = Status::Drafting;
             }
             s.save()?;
