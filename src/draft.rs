@@ -151,6 +151,14 @@ pub fn initial_answer(field: &Field<'_>) -> Option<Answer> {
     }
 }
 
+/// Whether the draft YAML looks like a draft rather than a Markdown body.
+pub fn looks_like_draft(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_end();
+        l.starts_with("answers:") || l.starts_with("template:")
+    }) && !text.lines().any(|l| l.starts_with("### "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,12 +180,4 @@ mod tests {
         let nested = serde_yaml::from_str::<Draft>("template: t\nanswers:\n  X: [[a]]\n");
         assert!(nested.unwrap_err().to_string().contains("not another list"));
     }
-}
-
-/// Whether the draft YAML looks like a draft rather than a Markdown body.
-pub fn looks_like_draft(text: &str) -> bool {
-    text.lines().any(|l| {
-        let l = l.trim_end();
-        l.starts_with("answers:") || l.starts_with("template:")
-    }) && !text.lines().any(|l| l.starts_with("### "))
 }

@@ -39,13 +39,29 @@ impl Style {
     }
 }
 
+/// Text from issues and answers, made safe to print on one terminal line:
+/// control characters (escape sequences, line breaks) and bidirectional
+/// overrides would let it redraw or disguise what the terminal shows.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\t' => ' ',
+            c if c.is_control() => '\u{FFFD}',
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => {
+                '\u{FFFD}'
+            }
+            c => c,
+        })
+        .collect()
+}
+
 /// One line a finding: `error[code] field: message (hint: …)`.
 pub fn human_finding(f: &Finding, style: Style) -> String {
     let mut line = format!("{}[{}]", style.severity(f.severity), f.code.code());
     if let Some(field) = &f.field {
-        let _ = write!(line, " {}:", style.bold(field));
+        let _ = write!(line, " {}:", style.bold(&printable(field)));
     }
-    let _ = write!(line, " {}", f.message);
+    let _ = write!(line, " {}", printable(&f.message));
     if !f.hint.is_empty() {
         let _ = write!(line, " (hint: {})", f.hint);
     }
@@ -127,6 +143,17 @@ mod tests {
             a,
             "::error file=a%2Cb%3Ac.md,line=7,title=preflight missing-required::Mastodon version: line one%0Aline: two, 100%25"
         );
+    }
+
+    #[test]
+    fn printable_defuses_escapes_and_bidi() {
+        assert_eq!(
+            printable("a\x1b[2Jb\nc\u{202E}d"),
+            "a\u{FFFD}[2Jb c\u{FFFD}d"
+        );
+        let mut f = finding();
+        f.message = "`\x1b]0;pwned\x07` is not a version".into();
+        assert!(!human_finding(&f, Style { color: false }).contains('\x1b'));
     }
 
     #[test]

@@ -122,17 +122,30 @@ impl Store {
     /// Writes the draft atomically: a crash mid-write leaves the old copy.
     pub fn save(&self, d: &mut SavedDraft) -> Result<PathBuf, Error> {
         d.updated = now();
-        std::fs::create_dir_all(&self.dir).map_err(|e| Error::state(&self.dir, e))?;
-        let path = self.path(&d.id);
         let text = serde_yaml::to_string(&*d).expect("drafts serialize");
+        let path = self.path(&d.id);
+        self.write_atomic(&path, text.as_bytes())?;
+        Ok(path)
+    }
+
+    /// A file beside a draft (`ID.SUFFIX`): the text handed over, the
+    /// answers to paste. Private to the user, like the draft itself.
+    pub fn write_side(&self, id: &str, suffix: &str, text: &str) -> Result<PathBuf, Error> {
+        let path = self.dir.join(format!("{id}.{suffix}"));
+        self.write_atomic(&path, text.as_bytes())?;
+        Ok(path)
+    }
+
+    /// Temporary file in the same folder (created 0600), then a rename.
+    fn write_atomic(&self, path: &Path, bytes: &[u8]) -> Result<(), Error> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| Error::state(&self.dir, e))?;
         let mut tmp =
             tempfile::NamedTempFile::new_in(&self.dir).map_err(|e| Error::state(&self.dir, e))?;
-        tmp.write_all(text.as_bytes())
+        tmp.write_all(bytes)
             .and_then(|_| tmp.as_file().sync_all())
-            .map_err(|e| Error::state(&path, e))?;
-        tmp.persist(&path)
-            .map_err(|e| Error::state(&path, e.error))?;
-        Ok(path)
+            .map_err(|e| Error::state(path, e))?;
+        tmp.persist(path).map_err(|e| Error::state(path, e.error))?;
+        Ok(())
     }
 
     pub fn load(&self, id: &str) -> Result<SavedDraft, Error> {
@@ -200,6 +213,14 @@ mod tests {
         assert!(store.open_drafts().is_empty());
         // No temporary files are left behind.
         assert_eq!(std::fs::read_dir(store.dir()).unwrap().count(), 1);
+        let side = store.write_side(&d.id, "handover.txt", "text").unwrap();
+        assert_eq!(std::fs::read_to_string(&side).unwrap(), "text");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&side).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "only the user may read what they drafted");
+        }
     }
 
     #[test]

@@ -112,7 +112,7 @@ pub enum TemplatesCommand {
     },
     /// Validate issue-form YAML as GitHub would
     Check {
-        /// Form files or folders (default: the forms in use)
+        /// Form files or folders (default: the --templates folder, else the embedded forms)
         paths: Vec<PathBuf>,
     },
 }

@@ -6,6 +6,7 @@ use crate::decision::Thresholds;
 use crate::dupes::{rank, rank_records, search_query, Candidate, Index, Query};
 use crate::error::{exit, Error};
 use crate::repo::Repo;
+use crate::report::printable;
 use std::path::Path;
 
 /// An index older than this is refreshed from the search API instead.
@@ -63,7 +64,7 @@ pub fn run(global: &Global, args: DupesArgs, io: &mut Io<'_>) -> Result<i32, Err
             for c in &candidates {
                 w(io.out, candidate_line(c, io.style))?;
                 for why in &c.why {
-                    w(io.out, format!("      {why}"))?;
+                    w(io.out, format!("      {}", printable(why)))?;
                 }
             }
         }
@@ -80,8 +81,8 @@ pub(crate) fn candidate_line(c: &Candidate, style: crate::report::Style) -> Stri
         c.score,
         c.number,
         c.state,
-        style.bold(&c.title),
-        c.url
+        style.bold(&printable(&c.title)),
+        printable(&c.url)
     )
 }
 

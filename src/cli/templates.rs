@@ -87,48 +87,43 @@ pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Result<i3
             Ok(0)
         }
         TemplatesCommand::Check { paths } => {
-            let files = if paths.is_empty() {
+            // (shown name, text)
+            let mut files: Vec<(String, String)> = Vec::new();
+            let mut add = |p: &Path| -> Result<(), Error> {
+                files.push((p.display().to_string(), read_text_file(p)?));
+                Ok(())
+            };
+            if paths.is_empty() {
                 match &global.templates {
-                    Some(dir) => yaml_files(dir)?,
-                    None => {
-                        return Err(Error::Usage(
-                            "name the form files or folders to check, or a --templates folder"
-                                .into(),
-                        ))
-                    }
+                    Some(dir) => yaml_files(dir)?.iter().try_for_each(|p| add(p))?,
+                    None => files.extend(
+                        crate::form::source::embedded_files()
+                            .into_iter()
+                            .map(|(n, t)| (format!("embedded:{n}"), t.to_string())),
+                    ),
                 }
             } else {
-                let mut files = Vec::new();
                 for p in paths {
                     if p.is_dir() {
-                        files.extend(yaml_files(&p)?);
+                        yaml_files(&p)?.iter().try_for_each(|f| add(f))?;
                     } else {
-                        files.push(p);
+                        add(&p)?;
                     }
                 }
-                files
-            };
+            }
             let mut bad = 0;
-            for file in &files {
-                let text = read_text_file(file)?;
-                let is_config = file
-                    .file_name()
-                    .is_some_and(|n| n == "config.yml" || n == "config.yaml");
+            for (file, text) in &files {
+                let name = file.rsplit(['/', '\\', ':']).next().unwrap_or(file);
+                let is_config = name == "config.yml" || name == "config.yaml";
                 let problems = if is_config {
-                    check_config(&text)
+                    check_config(text)
                 } else {
-                    check_form(&text).1
+                    check_form(text).1
                 };
                 for p in &problems {
                     w(
                         io.out,
-                        format!(
-                            "{}:{}:{}: {}",
-                            file.display(),
-                            p.pos.line,
-                            p.pos.col,
-                            p.message
-                        ),
+                        format!("{file}:{}:{}: {}", p.pos.line, p.pos.col, p.message),
                     )?;
                 }
                 if !problems.is_empty() {

@@ -34,7 +34,12 @@ pub fn run(global: &Global, args: TriageArgs, io: &mut Io<'_>) -> Result<i32, Er
             for r in &t.reasons {
                 w(
                     io.out,
-                    format!("  {:+.2}  {}: {}", r.weight, r.signal, r.evidence),
+                    format!(
+                        "  {:+.2}  {}: {}",
+                        r.weight,
+                        r.signal,
+                        crate::report::printable(&r.evidence)
+                    ),
                 )?;
             }
             let advice = match redirect {

@@ -11,6 +11,7 @@ use crate::draft::{answer_for, initial_answer, Answer};
 use crate::error::{exit, Error};
 use crate::file::open_in_browser;
 use crate::form::{Field, FieldKind, FormSet, IssueForm, LoadedForm};
+use crate::report::printable;
 use crate::store::{Status, Store};
 use crate::triage::{has_signal, triage, Redirect};
 use inquire::validator::Validation;
@@ -258,7 +259,10 @@ fn offer_redirect(
         ),
     )?;
     for r in t.reasons.iter().filter(|r| r.weight > 0.0).take(4) {
-        w(io.out, format!("  - {}: {}", r.signal, r.evidence))?;
+        w(
+            io.out,
+            format!("  - {}: {}", r.signal, printable(&r.evidence)),
+        )?;
     }
     if to == Redirect::Security {
         // Never filed in public, whatever the answer.
@@ -290,10 +294,16 @@ fn offer_duplicates(s: &mut Session, io: &mut Io<'_>) -> Result<Option<i32>, Err
     for c in &candidates {
         w(
             io.out,
-            format!("  #{} [{}] {}  {}", c.number, c.state, c.title, c.url),
+            format!(
+                "  #{} [{}] {}  {}",
+                c.number,
+                c.state,
+                printable(&c.title),
+                printable(&c.url)
+            ),
         )?;
         for why in c.why.iter().take(3) {
-            w(io.out, format!("      {why}"))?;
+            w(io.out, format!("      {}", printable(why)))?;
         }
     }
     loop {

@@ -47,9 +47,9 @@ impl Session {
         self.store.save(&mut self.saved)
     }
 
-    /// A file beside the saved draft, e.g. the text handed over.
-    pub fn side_file(&self, suffix: &str) -> PathBuf {
-        self.store.dir().join(format!("{}.{suffix}", self.saved.id))
+    /// Writes a file beside the saved draft, e.g. the text handed over.
+    pub fn write_side(&self, suffix: &str, text: &str) -> Result<PathBuf, Error> {
+        self.store.write_side(&self.saved.id, suffix, text)
     }
 
     pub fn document(&self) -> Document {
@@ -319,7 +319,12 @@ pub fn show_checks(c: &Checks, io: &mut Io<'_>) -> Result<(), Error> {
     for r in c.triage.reasons.iter().take(4) {
         w(
             io.out,
-            format!("  {:+.2} {}: {}", r.weight, r.signal, r.evidence),
+            format!(
+                "  {:+.2} {}: {}",
+                r.weight,
+                r.signal,
+                crate::report::printable(&r.evidence)
+            ),
         )?;
     }
     for cand in c.candidates.iter().take(3) {
@@ -327,7 +332,10 @@ pub fn show_checks(c: &Checks, io: &mut Io<'_>) -> Result<(), Error> {
             io.out,
             format!(
                 "possible duplicate: {:.2} #{} {} {}",
-                cand.score, cand.number, cand.title, cand.url
+                cand.score,
+                cand.number,
+                crate::report::printable(&cand.title),
+                crate::report::printable(&cand.url)
             ),
         )?;
     }

@@ -37,9 +37,10 @@ pub fn file(s: &mut Session, io: &mut Io<'_>) -> Result<i32, Error> {
 
     // A create request that got no answer may still have created the
     // issue: look for it before filing again.
-    if let Status::Filing { .. } = s.saved.status {
+    if let Status::Filing { since } = s.saved.status {
         let me = rt.block_on(gh.current_user_login())?;
-        if let Some(found) = rt.block_on(gh.find_issue_by_title(&s.repo, &title, &me))? {
+        let found = rt.block_on(gh.find_issue_by_title(&s.repo, &title, &me, Some(since)))?;
+        if let Some(found) = found {
             w(
                 io.out,
                 format!("This draft was already filed: {}", found.url),
@@ -127,9 +128,8 @@ fn file_on_the_web(s: &mut Session, io: &mut Io<'_>) -> Result<i32, Error> {
         format!("Open this page to file the issue:\n  {}", p.url),
     )?;
     if !p.complete {
-        let sheet = s.side_file("paste.txt");
         let text = paste_sheet(&s.form.form, &title, &s.saved.draft.answers);
-        std::fs::write(&sheet, &text).map_err(|e| Error::state(&sheet, e))?;
+        let sheet = s.write_side("paste.txt", &text)?;
         if s.interactive {
             if let Some(tool) = copy_to_clipboard(&text) {
                 w(
@@ -161,8 +161,7 @@ pub fn redirect(s: &mut Session, to: Redirect, io: &mut Io<'_>) -> Result<i32, E
         s.saved.draft.title.trim(),
         &s.saved.draft.answers,
     );
-    let file = s.side_file("handover.txt");
-    std::fs::write(&file, &text).map_err(|e| Error::state(&file, e))?;
+    let file = s.write_side("handover.txt", &text)?;
     let target = match to {
         Redirect::InstanceAdmin => to_admin(s, &text, io)?,
         Redirect::Discussions => {

@@ -30,6 +30,15 @@ const EMBEDDED: &[(&str, &str)] = &[
 const EMBEDDED_CONFIG: &str = include_str!("../../templates/mastodon/config.yml");
 const EMBEDDED_SECURITY: &str = include_str!("../../templates/mastodon/SECURITY.md");
 
+/// The embedded forms' file names and YAML texts, config included.
+pub fn embedded_files() -> Vec<(&'static str, &'static str)> {
+    EMBEDDED
+        .iter()
+        .copied()
+        .chain([("config.yml", EMBEDDED_CONFIG)])
+        .collect()
+}
+
 /// A form and the file it came from.
 #[derive(Debug, Clone)]
 pub struct LoadedForm {

@@ -463,7 +463,10 @@ impl GitHub {
         repo: &Repo,
         title: &str,
         author: &str,
+        created_since: Option<u64>,
     ) -> Result<Option<CreatedIssue>> {
+        // Clocks differ: allow ten minutes before the attempt began.
+        let since = created_since.map(|t| wire::iso_utc(t.saturating_sub(600)));
         let mut query = vec![
             ("state", "all"),
             ("sort", "created"),
@@ -487,6 +490,11 @@ impl GitHub {
             .filter(|i| i.pull_request.is_none())
             .find(|i| {
                 i.title.trim() == want
+                    && since.as_ref().is_none_or(|s| {
+                        i.created_at
+                            .as_ref()
+                            .is_none_or(|c| c.as_str() >= s.as_str())
+                    })
                     && (author.is_empty()
                         || i.user
                             .as_ref()
@@ -1066,6 +1074,8 @@ struct RawIssue {
     labels: Vec<RawLabel>,
     #[serde(default)]
     updated_at: Option<String>,
+    #[serde(default)]
+    created_at: Option<String>,
     #[serde(default)]
     user: Option<RawUser>,
     /// Present (an object) on pull requests only.

@@ -57,6 +57,13 @@ pub(crate) fn utc_clock(unix: u64, now: u64) -> String {
     }
 }
 
+/// `2026-11-29T07:05:00Z`: GitHub's timestamp format, which sorts as text.
+pub(crate) fn iso_utc(unix: u64) -> String {
+    let (y, mo, d) = civil_from_days((unix / 86_400) as i64);
+    let (h, m, s) = ((unix % 86_400) / 3_600, (unix % 3_600) / 60, unix % 60);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{m:02}:{s:02}Z")
+}
+
 /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian
 /// (Howard Hinnant's algorithm).
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
@@ -173,6 +180,12 @@ mod tests {
         );
         assert_eq!(next_link(r#"<https://x/?page=1>; rel="first""#), None);
         assert_eq!(next_link(""), None);
+    }
+
+    #[test]
+    fn iso_timestamps_match_github() {
+        assert_eq!(iso_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_utc(1_795_936_076), "2026-11-29T07:07:56Z");
     }
 
     #[test]

@@ -116,6 +116,49 @@ fn index_import_status_and_offline_dupes() {
 }
 
 #[test]
+fn when_the_search_api_fails_a_stale_index_still_answers() {
+    let dir = cache();
+    preflight()
+        .arg("--cache-dir")
+        .arg(dir.path())
+        .args(["index", "import"])
+        .arg(fixture("issues/sample.json"))
+        .assert()
+        .code(0);
+    // GITHUB_API_URL points at a closed port: the search fails.
+    let out = preflight()
+        .arg("--cache-dir")
+        .arg(dir.path())
+        .args(["dupes", "--format", "json"])
+        .arg(fixture("drafts/web-bug.yml"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ranked against the local index"));
+    assert_eq!(json_out(&out)["candidates"][0]["number"], 101);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a strong duplicate is a finding"
+    );
+}
+
+#[test]
+fn free_text_that_mentions_answers_is_still_free_text() {
+    preflight()
+        .args([
+            "triage",
+            "--format",
+            "json",
+            "--title",
+            "I can't log in to my account",
+        ])
+        .write_stdin("My password reset email never arrives.\nanswers: none of the FAQ helped\n")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\"verdict\": \"support\""));
+}
+
+#[test]
 fn offline_dupes_without_an_index_says_how_to_make_one() {
     preflight()
         .arg("--cache-dir")

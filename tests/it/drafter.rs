@@ -85,6 +85,15 @@ fn env(cmd: &mut std::process::Command, gh_uri: &str, state: &Path) {
         .env_remove("VISUAL");
 }
 
+/// Now, as GitHub writes timestamps.
+fn issue_preflight_now() -> String {
+    let out = std::process::Command::new("date")
+        .args(["-u", "+%Y-%m-%dT%H:%M:%SZ"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
 fn drafts_dir(state: &Path) -> PathBuf {
     state.join("issue-preflight/drafts")
 }
@@ -248,8 +257,15 @@ async fn after_an_unanswered_create_it_looks_for_the_issue_before_filing_again()
     Mock::given(method("GET"))
         .and(path("/repos/mastodon/mastodon/issues"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([{
+            // The same title by the same person years ago is another issue.
+            "id": 8, "number": 12, "state": "closed", "title": title, "body": "",
+            "html_url": "https://github.com/mastodon/mastodon/issues/12",
+            "created_at": "2019-03-01T10:00:00Z",
+            "labels": [], "user": {"login": "reporter", "id": 7}
+        }, {
             "id": 9, "number": 43, "state": "open", "title": title, "body": "",
             "html_url": "https://github.com/mastodon/mastodon/issues/43",
+            "created_at": issue_preflight_now(),
             "labels": [], "user": {"login": "reporter", "id": 7}
         }])))
         .mount(&gh)
@@ -262,6 +278,20 @@ async fn after_an_unanswered_create_it_looks_for_the_issue_before_filing_again()
         "{stdout}"
     );
     assert_eq!(created(&gh).await.len(), 1, "no second create request");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn answers_with_lint_errors_are_held_back_with_exit_1() {
+    let gh = github(201).await;
+    let state = tempfile::tempdir().unwrap();
+    let out = scripted(&gh, state.path(), "drafts/sloppy.yml", &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("error[title-generic]") && stdout.contains("error[version-format]"),
+        "{stdout}"
+    );
+    assert!(created(&gh).await.is_empty());
 }
 
 #[test]
@@ -483,6 +513,45 @@ mod pty {
         assert!(!out.contains("Title:"), "{out}");
         assert_eq!(code, Some(0), "{out}");
         check_filed_like_the_fixture(&gh).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn ctrl_c_inside_a_long_answer_keeps_the_lines_typed() {
+        let gh = github(201).await;
+        let state = tempfile::tempdir().unwrap();
+        let (uri, st) = (gh.uri(), state.path().to_path_buf());
+        let code = tokio::task::spawn_blocking(move || {
+            let mut p = spawn(&uri, &st, &["--template", "web_bug_report"]);
+            answer(
+                &mut p,
+                "Title:",
+                "Pinned posts lose their order after editing one",
+            );
+            p.exp_string("an empty line ends the answer").unwrap();
+            for l in &STEPS[..2] {
+                p.exp_string("? |").unwrap();
+                settle();
+                type_line(&mut p, l);
+            }
+            p.exp_string("? | 3.").unwrap();
+            settle();
+            p.send_control('c').unwrap();
+            p.flush().unwrap();
+            p.exp_eof().unwrap();
+            exit_code(&mut p)
+        })
+        .await
+        .unwrap();
+        assert_eq!(code, Some(130));
+        let drafts = saved_drafts(state.path());
+        assert_eq!(
+            drafts[0]["answers"]["Steps to reproduce the problem"],
+            "1. Pin three posts on your profile\n2. Edit the text of the second pinned post"
+        );
+        assert_eq!(
+            drafts[0]["next_field"], 0,
+            "the field is asked again on resume"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread")]

@@ -718,7 +718,7 @@ async fn a_server_error_on_create_is_not_retried() {
     assert_clean(&err, &host_of(&server));
 
     let again = gh
-        .find_issue_by_title(&repo(), "Title", "alice")
+        .find_issue_by_title(&repo(), "Title", "alice", None)
         .await
         .unwrap();
     assert_eq!(again.map(|i| i.number), Some(7));

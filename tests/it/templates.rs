@@ -147,3 +147,19 @@ async fn live_forms_of_another_repository_are_fetched_and_cached() {
         "{out}"
     );
 }
+
+#[test]
+fn check_without_paths_checks_the_forms_in_use() {
+    preflight()
+        .args(["templates", "check"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("5 files checked, 0 with problems"));
+    preflight()
+        .arg("--templates")
+        .arg(fixture("forms/bad"))
+        .args(["templates", "check"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("duplicate-id.yml:9:5: duplicate id `version`"));
+}
