@@ -42,8 +42,8 @@ impl Document {
         title: Option<&str>,
     ) -> Result<Document, Error> {
         if crate::draft::looks_like_draft(text) {
-            match serde_yaml::from_str::<Draft>(text) {
-                Ok(draft) => return Document::from_draft(set, draft, template, title),
+            match crate::store::parse_draft(text) {
+                Ok((draft, _)) => return Document::from_draft(set, draft, template, title),
                 // Free text may have a line that starts with `answers:`;
                 // only a file that names its template is surely a draft.
                 Err(e) if text.lines().any(|l| l.starts_with("template:")) => {
@@ -69,15 +69,21 @@ impl Document {
             ));
         }
         let form = set.select(spec)?;
-        let body = body::render(&form.form, &draft.answers);
-        Ok(Document {
+        let title = title.map_or(draft.title, str::to_string);
+        Ok(Document::for_form(form, title, draft.answers))
+    }
+
+    /// Answers to a form already chosen.
+    pub fn for_form(form: LoadedForm, title: String, answers: crate::draft::Answers) -> Document {
+        let body = body::render(&form.form, &answers);
+        Document {
             form: Some(form),
             choice: FormChoice::Named,
-            title: Some(title.map_or(draft.title, str::to_string)),
-            answers: draft.answers,
+            title: Some(title),
+            answers,
             body,
             parsed: None,
-        })
+        }
     }
 
     /// A rendered body, against `template` or the form it matches best.

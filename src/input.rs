@@ -12,6 +12,13 @@ pub const MAX_INPUT_BYTES: u64 = 1024 * 1024;
 /// Reads a file, or standard input for `-`.
 pub fn read_input(arg: &str) -> Result<String, Error> {
     if arg == "-" {
+        use std::io::IsTerminal;
+        if std::io::stdin().is_terminal() {
+            return Err(Error::Usage(
+                "no FILE given, and standard input is a terminal: name a file, or pipe the body in"
+                    .into(),
+            ));
+        }
         let mut buf = Vec::new();
         std::io::stdin()
             .lock()

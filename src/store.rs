@@ -78,6 +78,18 @@ impl SavedDraft {
     }
 }
 
+/// A draft file: the plain form (template, title, answers) or one the
+/// drafter saved (which carries its id and status too).
+pub fn parse_draft(text: &str) -> Result<(Draft, Option<SavedDraft>), serde_yaml::Error> {
+    match serde_yaml::from_str::<Draft>(text) {
+        Ok(d) => Ok((d, None)),
+        Err(plain) => match serde_yaml::from_str::<SavedDraft>(text) {
+            Ok(saved) => Ok((saved.draft.clone(), Some(saved))),
+            Err(_) => Err(plain),
+        },
+    }
+}
+
 pub fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

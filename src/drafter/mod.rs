@@ -12,7 +12,6 @@ use crate::cli::common::{index_path, load_forms, repo};
 use crate::cli::{w, Io};
 use crate::decision::{decide, Decision, Thresholds};
 use crate::document::Document;
-use crate::draft::Draft;
 use crate::dupes::Candidate;
 use crate::error::{exit, Error};
 use crate::form::{FormSet, LoadedForm};
@@ -53,19 +52,11 @@ impl Session {
     }
 
     pub fn document(&self) -> Document {
-        Document::from_draft(
-            &self.set,
-            self.saved.draft.clone(),
-            Some(&self.form.file),
-            None,
+        Document::for_form(
+            self.form.clone(),
+            self.saved.draft.title.clone(),
+            self.saved.draft.answers.clone(),
         )
-        .or_else(|_| {
-            // A form given by path is not in the set; read it the same way.
-            let mut set = self.set.clone();
-            set.forms = vec![self.form.clone()];
-            Document::from_draft(&set, self.saved.draft.clone(), Some(&self.form.file), None)
-        })
-        .expect("the session's own form reads its draft")
     }
 
     /// The reporter's server: `--instance`, else the form's answer.
@@ -183,15 +174,18 @@ fn start(
 ) -> Result<Session, Error> {
     let set = load_forms(global)?;
     let repo = repo(global);
+    let mut earlier: Option<SavedDraft> = None;
     let (form, draft, spec) = match answers {
         Some(file) => {
             let text = read_input(file)?;
-            let draft: Draft = serde_yaml::from_str(&text).map_err(|e| {
+            let (draft, saved) = crate::store::parse_draft(&text).map_err(|e| {
                 Error::input(
                     file,
                     format!("is not a draft (YAML with template, title, answers): {e}"),
                 )
             })?;
+            // A draft the drafter saved keeps its id and status.
+            earlier = saved;
             let spec = args
                 .template
                 .clone()
@@ -223,12 +217,13 @@ fn start(
         saved.draft.answers = d.answers;
         // The same answers given again continue their saved draft, so a
         // script run twice cannot file the same issue twice.
-        if let Some(earlier) = store
-            .list()
-            .into_iter()
-            .find(|e| e.repo == saved.repo && e.draft == saved.draft)
-        {
-            saved = earlier;
+        if let Some(e) = earlier.or_else(|| {
+            store
+                .list()
+                .into_iter()
+                .find(|e| e.repo == saved.repo && e.draft == saved.draft)
+        }) {
+            saved = e;
         }
     }
     saved.instance = args.instance.clone().or(saved.instance);

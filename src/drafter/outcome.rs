@@ -38,7 +38,13 @@ pub fn file(s: &mut Session, io: &mut Io<'_>) -> Result<i32, Error> {
     // A create request that got no answer may still have created the
     // issue: look for it before filing again.
     if let Status::Filing { since } = s.saved.status {
-        let me = rt.block_on(gh.current_user_login())?;
+        // A token that cannot name its user (an app's) still lets us look
+        // for the title among everyone's recent issues.
+        let me = match rt.block_on(gh.current_user_login()) {
+            Ok(login) => login,
+            Err(e) if e.is_network() => return Err(e.into()),
+            Err(_) => String::new(),
+        };
         let found = rt.block_on(gh.find_issue_by_title(&s.repo, &title, &me, Some(since)))?;
         if let Some(found) = found {
             w(

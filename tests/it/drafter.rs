@@ -294,6 +294,52 @@ async fn answers_with_lint_errors_are_held_back_with_exit_1() {
     assert!(created(&gh).await.is_empty());
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saved_draft_is_submitted_once_github_is_back() {
+    let down = github(500).await;
+    let state = tempfile::tempdir().unwrap();
+    assert_eq!(
+        scripted(&down, state.path(), "drafts/web-bug.yml", &[])
+            .status
+            .code(),
+        Some(3)
+    );
+    let saved = std::fs::read_dir(drafts_dir(state.path()))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "yml"))
+        .unwrap();
+
+    let up = github(201).await;
+    // Before filing again it looks for the issue: GitHub has none.
+    Mock::given(method("GET"))
+        .and(path("/repos/mastodon/mastodon/issues"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&up)
+        .await;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"));
+    env(&mut cmd, &up.uri(), state.path());
+    let out = cmd
+        .arg("submit")
+        .arg(&saved)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("Filed #42"), "{stdout}");
+    let drafts = saved_drafts(state.path());
+    assert_eq!(drafts.len(), 1, "the same draft, not a copy");
+    assert_eq!(drafts[0]["status"]["state"], "filed");
+}
+
 #[test]
 fn without_a_terminal_and_without_answers_it_refuses_instead_of_hanging() {
     preflight()
