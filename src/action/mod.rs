@@ -27,8 +27,8 @@ use crate::document::Document;
 use crate::dupes::{self, Candidate, Index, Query};
 use crate::error::Error;
 use crate::form::{FormSet, Origin};
-use crate::github::GitHub;
-use crate::mastodon::{self, Contact, ServerAddr};
+use crate::github::{Comment, GitHub, GitHubError};
+use crate::mastodon::{self, Contact, Reach, ServerAddr};
 use crate::redirect;
 use crate::repo::Repo;
 use crate::report::{escape_data, summary};
@@ -36,7 +36,7 @@ use crate::triage::{self, Redirect, Triage};
 use comment::{Report, Vars};
 use config::Config;
 use event::{Event, IssueEvent};
-use plan::{Desired, Existing, Step};
+use plan::{Desired, Existing, Identity, Step};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -199,7 +199,7 @@ impl Ctx<'_> {
             close: closing,
         };
         let existing = match self.gh.list_comments(self.repo, issue.number).await {
-            Ok(comments) => plan::find_existing(&comments),
+            Ok(comments) => self.existing(&comments, io).await?,
             Err(e) => {
                 annotate(
                     io,
@@ -218,6 +218,36 @@ impl Ctx<'_> {
         let done = self.apply(&steps, io).await?;
         self.report(&checked, &desired, &done, io)?;
         Ok(0)
+    }
+
+    /// The Action's earlier comment among `comments`: one with the marker
+    /// written by the token's own account, never someone else's (anyone
+    /// can paste the marker). The account is asked of GitHub only when a
+    /// marked comment is there to tell apart.
+    async fn existing(&self, comments: &[Comment], io: &mut Io<'_>) -> Result<Existing, Error> {
+        if !comments.iter().any(plan::is_marked) {
+            return Ok(Existing::None);
+        }
+        let me = match self.gh.current_user_login().await {
+            Ok(login) => Identity::Login(login),
+            // The workflow's GITHUB_TOKEN and an App's installation token
+            // cannot read `/user` (403); without a token there is no user.
+            Err(
+                GitHubError::Forbidden { .. }
+                | GitHubError::NotFound { .. }
+                | GitHubError::Unauthorized { .. }
+                | GitHubError::NoToken { .. },
+            ) => Identity::Bot,
+            Err(e) => {
+                annotate(
+                    io,
+                    "warning",
+                    &format!("could not tell whose token this is, so no comment is written (to avoid a second one or editing someone else's): {e}"),
+                )?;
+                return Ok(Existing::Unknown);
+            }
+        };
+        Ok(plan::find_existing(comments, &me))
     }
 
     /// The checkout's forms, else the repository's through the API, else
@@ -324,13 +354,15 @@ impl Ctx<'_> {
     }
 
     /// The admin contact of the server a support question names. Only
-    /// public https domains are asked: a runner never sends requests to
-    /// addresses a reporter typed that point inside its network.
+    /// public https domains are asked, and only if every address they
+    /// resolve to is public (the connection is pinned to those, and no
+    /// redirect is followed): a runner never sends requests that a
+    /// reporter's text points inside its network.
     async fn contact(&self, addr: &ServerAddr, io: &mut Io<'_>) -> Result<Option<Contact>, Error> {
         if !is_public_server(addr) {
             return Ok(None);
         }
-        match mastodon::lookup_contact_at(addr, CONTACT_TIMEOUT).await {
+        match mastodon::lookup_contact_with(addr, CONTACT_TIMEOUT, Reach::PublicOnly).await {
             Ok(c) => Ok(Some(c)),
             Err(e) => {
                 w(io.out, format!("admin contact not found: {e}"))?;
@@ -621,26 +653,11 @@ fn quote_block(io: &mut Io<'_>, text: &str) -> Result<(), Error> {
 }
 
 /// A server worth asking: https, a domain name with a dot, no IP address,
-/// no port, nothing local.
+/// no port, nothing local or reserved. (The lookup checks this again, and
+/// the addresses the name resolves to; this only keeps the log quiet about
+/// names that were never going to be asked.)
 fn is_public_server(addr: &ServerAddr) -> bool {
-    let host = addr.domain.as_str();
-    addr.base.starts_with("https://")
-        && !host.contains(':')
-        && !host.starts_with('[')
-        && host.parse::<std::net::IpAddr>().is_err()
-        && host.contains('.')
-        && ![
-            ".localhost",
-            ".local",
-            ".internal",
-            ".lan",
-            ".home.arpa",
-            ".test",
-            ".example",
-            ".invalid",
-        ]
-        .iter()
-        .any(|s| host.ends_with(s))
+    mastodon::check_public_server(addr).is_ok()
 }
 
 #[cfg(test)]
@@ -666,6 +683,15 @@ mod tests {
             "169.254.169.254",
             "social.example",
             "mastodon.test",
+            "2130706433",
+            "https://[::ffff:127.0.0.1]",
+            "https://mastodon.social:443@10.0.0.5",
+            "metadata.google.internal",
+            "foo.localhost",
+            "router.lan",
+            "x.home.arpa",
+            "1.0.0.127.in-addr.arpa",
+            "hidden.onion",
         ] {
             if let Ok(a) = mastodon::normalize_server(s) {
                 assert!(!is_public_server(&a), "{s} would be asked");

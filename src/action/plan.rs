@@ -69,17 +69,55 @@ pub struct Desired {
     pub close: bool,
 }
 
-/// The Action's own comment among `comments`: the first whose body starts
-/// with the marker, preferring one written by a bot (a person could paste
-/// the marker; the Action's token is a bot's, or the comment is simply
-/// updated into the report).
-pub fn find_existing(comments: &[Comment]) -> Existing {
-    let ours = |c: &&Comment| c.body.trim_start().starts_with(MARKER);
-    let by_bot = comments
-        .iter()
-        .filter(ours)
-        .find(|c| c.author.as_deref().is_some_and(|a| a.ends_with("[bot]")));
-    match by_bot.or_else(|| comments.iter().find(ours)) {
+/// The account the Action writes its comment as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    /// The token's user, as `GET /user` names it (a personal access token,
+    /// or a machine account's).
+    Login(String),
+    /// A token that cannot name its user: the workflow's `GITHUB_TOKEN`
+    /// (its comments are `github-actions[bot]`'s) or a GitHub App's
+    /// installation token (`<app>[bot]`). Only bot accounts then count,
+    /// `github-actions[bot]` first; no person's login ends in `[bot]`.
+    Bot,
+}
+
+/// The login of the workflow's `GITHUB_TOKEN`.
+pub const ACTIONS_BOT: &str = "github-actions[bot]";
+
+/// Whether a comment carries the marker where the Action puts it.
+pub fn is_marked(c: &Comment) -> bool {
+    c.body.trim_start().starts_with(MARKER)
+}
+
+/// The Action's own comment among `comments`: the first with the marker
+/// written by `me`. Anyone can paste the marker into a comment, and the
+/// token may be able to edit other people's comments, so a marked comment
+/// by anyone else is never taken for ours (a new one is made instead).
+pub fn find_existing(comments: &[Comment], me: &Identity) -> Existing {
+    let by = |c: &Comment, login: &str| {
+        c.author
+            .as_deref()
+            .is_some_and(|a| a.eq_ignore_ascii_case(login))
+    };
+    let mut marked = comments.iter().filter(|c| is_marked(c));
+    let found = match me {
+        Identity::Login(login) => marked.find(|c| by(c, login)),
+        Identity::Bot => {
+            let bots: Vec<&Comment> = marked
+                .filter(|c| {
+                    c.author
+                        .as_deref()
+                        .is_some_and(|a| a.to_ascii_lowercase().ends_with("[bot]"))
+                })
+                .collect();
+            bots.iter()
+                .find(|c| by(c, ACTIONS_BOT))
+                .or_else(|| bots.first())
+                .copied()
+        }
+    };
+    match found {
         Some(c) => Existing::Found {
             id: c.id,
             body: c.body.clone(),
@@ -244,7 +282,7 @@ mod tests {
     }
 
     #[test]
-    fn finds_the_marked_comment_preferring_a_bot() {
+    fn finds_the_marked_comment_of_the_tokens_bot_only() {
         let body = format!("{MARKER}\nreport");
         let comments = [
             comment(1, "reporter", "thanks"),
@@ -252,20 +290,75 @@ mod tests {
             comment(3, "github-actions[bot]", &body),
         ];
         assert_eq!(
-            find_existing(&comments),
+            find_existing(&comments, &Identity::Bot),
             Existing::Found {
                 id: 3,
                 body: body.clone()
             }
         );
+        // A person's comment with the marker is never ours, whoever the
+        // token is: a new comment is made rather than theirs edited.
         assert_eq!(
-            find_existing(&comments[..2]),
+            find_existing(&comments[..2], &Identity::Bot),
+            Existing::None
+        );
+        assert_eq!(
+            find_existing(&comments[..2], &Identity::Login("preflight-bot".into())),
+            Existing::None
+        );
+        assert_eq!(
+            find_existing(&comments[..1], &Identity::Bot),
+            Existing::None
+        );
+        // The marker quoted mid-comment is not ours.
+        let quoted = comment(4, "github-actions[bot]", &format!("look: {MARKER}"));
+        assert_eq!(find_existing(&[quoted], &Identity::Bot), Existing::None);
+        // A deleted account's comment is nobody's.
+        let mut ghost = comment(5, "x", &body);
+        ghost.author = None;
+        assert_eq!(find_existing(&[ghost], &Identity::Bot), Existing::None);
+    }
+
+    #[test]
+    fn with_a_users_token_only_that_users_comment_is_ours() {
+        let body = format!("{MARKER}\nreport");
+        let comments = [
+            comment(1, "troll", &body),
+            comment(2, "github-actions[bot]", &body),
+            comment(3, "Preflight-Bot", &body),
+        ];
+        let me = Identity::Login("preflight-bot".into());
+        assert_eq!(
+            find_existing(&comments, &me),
+            Existing::Found {
+                id: 3,
+                body: body.clone()
+            }
+        );
+        // Another bot's comment is not this user's.
+        assert_eq!(find_existing(&comments[..2], &me), Existing::None);
+    }
+
+    #[test]
+    fn without_a_login_the_actions_bot_comes_before_other_apps() {
+        let body = format!("{MARKER}\nreport");
+        let comments = [
+            comment(1, "troll", &body),
+            comment(2, "my-app[bot]", &body),
+            comment(3, "github-actions[bot]", &body),
+        ];
+        assert_eq!(
+            find_existing(&comments, &Identity::Bot),
+            Existing::Found {
+                id: 3,
+                body: body.clone()
+            }
+        );
+        // An App's installation token: its `<app>[bot]` comment.
+        assert_eq!(
+            find_existing(&comments[..2], &Identity::Bot),
             Existing::Found { id: 2, body }
         );
-        assert_eq!(find_existing(&comments[..1]), Existing::None);
-        // The marker quoted mid-comment is not ours.
-        let quoted = comment(4, "someone", &format!("look: {MARKER}"));
-        assert_eq!(find_existing(&[quoted]), Existing::None);
     }
 
     #[test]

