@@ -255,4 +255,6 @@ fn reason(signal: &str, weight: f64, evidence: &str) -> Reason {
 }
 
 #[cfg(test)]
+mod heldout_tests;
+#[cfg(test)]
 mod tests;

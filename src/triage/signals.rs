@@ -193,6 +193,10 @@ struct Lexicon {
     login: Vec<Pat>,
     login_loose: Vec<Pat>,
     login_phrases: Vec<Pat>,
+    password: Vec<Pat>,
+    password_trouble: Vec<Pat>,
+    second_factor: Vec<Pat>,
+    factor_lost: Vec<Pat>,
     mail_kind: Vec<Pat>,
     mail_missing: Vec<Pat>,
     mail_phrases: Vec<Pat>,
@@ -202,6 +206,11 @@ struct Lexicon {
     moderated_strict: Vec<Pat>,
     moderation_phrases: Vec<Pat>,
     moderation_lifted: Vec<Pat>,
+    reported: Vec<Pat>,
+    unanswered: Vec<Pat>,
+    home_staff: Vec<Pat>,
+    by_home_staff: Vec<Pat>,
+    server_policy: Vec<Pat>,
     ban_words: Vec<Pat>,
     rules_words: Vec<Pat>,
     lifecycle_verbs: Vec<Pat>,
@@ -209,7 +218,11 @@ struct Lexicon {
     own_identity: Vec<Pat>,
     lifecycle_phrases: Vec<Pat>,
     personal_history: Vec<Pat>,
+    own_move: Vec<Pat>,
     outage_phrases: Vec<Pat>,
+    home_server: Vec<Pat>,
+    unreachable: Vec<Pat>,
+    only_here: Vec<Pat>,
     error_codes: Vec<Pat>,
     cert: Vec<Pat>,
     cert_bad: Vec<Pat>,
@@ -219,6 +232,7 @@ struct Lexicon {
     help_phrases: Vec<Pat>,
     admin_contact: Vec<Pat>,
     own_account: Vec<Pat>,
+    first_person: Vec<Pat>,
     // question
     question_tag: Vec<Pat>,
     declared_question: Vec<Pat>,
@@ -234,6 +248,8 @@ struct Lexicon {
     repro: Vec<Pat>,
     scope: Vec<Pat>,
     ui_terms: Vec<Pat>,
+    account_ui: Vec<Pat>,
+    ui_parts: Vec<Pat>,
     tech_terms: Vec<Pat>,
     // feature
     feature_title_start: Vec<Pat>,
@@ -265,7 +281,8 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
     ]),
     login_loose: pats(&[
         "anmelden", "einloggen", "anmeldung", "login", "connecter", "connexion", "identifier",
-        "iniciar sesion", "ingresar", "entrar", "acceder",
+        "iniciar sesion", "ingresar", "entrar", "acceder", "in mein konto",
+        "in meinen account", "in mein profil", "reinkommen", "zugreifen",
     ]),
     login_phrases: pats(&[
         "locked out", "lock me out", "locks me out", "login fails", "login failed",
@@ -277,7 +294,8 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "keeps logging me out", "keep getting logged out", "keeps signing me out",
         "logs me out", "login not working", "login doesn t work", "login is not working",
         "login isn t working", "can t seem to log in", "cannot seem to log in",
-        "can t seem to login", "can t seem to sign in",
+        "can t seem to login", "can t seem to sign in", "back into my account",
+        "back in to my account", "back into my profile",
         "forgot my password", "forgotten my password", "forgot password", "lost my password",
         "reset my password", "reset the password", "password reset", "reset password",
         "new password", "lost access to my account", "lost access to my",
@@ -296,6 +314,34 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "サインインできな", "パスワードを忘れ", "パスワードのリセット", "パスワードをリセット",
         "パスワード再設定", "パスワードの再設定",
     ]),
+    // A password forgotten, reset or refused, in any word order ("reset my
+    // password", "Zurücksetzen meines Passworts", "password is rejected").
+    password: pats(&[
+        "password", "passwort*", "kennwort*", "mot de passe", "contrasena", "パスワード",
+    ]),
+    password_trouble: pats(&[
+        "forgot", "forgotten", "reset", "resetting", "recover*", "rejected", "refused",
+        "not accepted", "won t accept", "doesn t accept", "isn t accepted",
+        "vergessen", "zurucksetz*", "abgelehnt", "oublie", "reinitialis*", "refuse",
+        "olvide", "olvidado", "restablec*", "recuperar", "rechaza*", "忘れ", "リセット",
+    ]),
+    // A second factor the reporter no longer has (or is stuck at): the admin
+    // must remove it.
+    second_factor: pats(&[
+        "2fa", "two factor", "two step", "authenticator", "authenticator app", "otp", "totp",
+        "backup codes", "recovery codes", "security key", "zwei faktor*", "2 faktor*",
+        "double authentification", "authentification a deux facteurs", "a2f",
+        "doble factor", "dos factores", "verificacion en dos pasos", "二段階認証", "二要素認証",
+    ]),
+    factor_lost: pats(&[
+        "lost", "stolen", "wiped", "is gone", "are gone", "stuck", "old phone",
+        "previous phone", "new phone", "changed phones",
+        "changed my phone", "switched phones", "replaced my phone", "factory reset",
+        "never saved", "didn t save", "did not save", "don t have my", "don t have the",
+        "don t have any", "no longer have", "verloren", "ist weg", "sind weg", "neues handy", "perdu", "vole",
+        "nouveau telephone", "perdi", "robaron", "robado", "nuevo telefono", "機種変更",
+        "紛失", "なくし",
+    ]),
     mail_kind: pats(&[
         "confirmation email", "confirmation e mail", "confirmation mail", "confirmation link",
         "confirmation code", "confirm email", "confirmation", "verification email",
@@ -305,7 +351,9 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "an email", "any email", "any e mail", "the e mail", "the mail", "emails", "e mails",
         "bestatigungsmail", "bestatigungs e mail", "bestatigungslink", "e mail", "email",
         "mail de confirmation", "courriel", "lien de confirmation", "correo",
-        "enlace de confirmacion",
+        "enlace de confirmacion", "mail", "mails", "inbox", "a code", "any code", "my code",
+        "security code", "login code", "digit code", "posteingang",
+        "boite de reception", "bandeja de entrada",
     ]),
     mail_missing: pats(&[
         "never receiv*", "never got", "never arriv*", "never came", "haven t receiv*",
@@ -313,7 +361,13 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "didn t get", "did not get", "not receiv*", "don t receive", "doesn t arrive",
         "not sent", "isn t sent", "wasn t sent", "never sent", "not being sent",
         "no email", "no e mail", "no confirmation", "spam folder", "junk folder", "in spam",
-        "in my spam", "in the spam", "junk",
+        "in my spam", "in the spam", "junk", "hasn t shown up", "never showed up",
+        "didn t show up", "doesn t show up", "not showing up", "hasn t come", "didn t come",
+        "doesn t come", "never comes", "not coming", "hasn t turned up", "never turned up",
+        "still waiting for", "can t receive", "cannot receive", "can not receive",
+        "bekomme keine", "bekam keine", "kommt nicht an", "kam nie an", "kommt keine",
+        "im spam", "ne recois pas", "ne recois aucun", "rien recu", "n arrive pas",
+        "no recibo", "no me llego", "no llego",
         "nicht angekommen", "nicht erhalten", "keine e mail", "keine email", "spam ordner",
         "spamordner", "pas recu", "jamais recu", "dossier spam", "courrier indesirable",
         "no recibi", "no he recibido", "no me llega", "no llega", "nunca llego",
@@ -364,6 +418,9 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "admins deleted", "moderator suspended", "moderators suspended",
         "admin suspended", "admins suspended", "mods removed", "mods deleted",
         "impersonating me", "pretending to be me", "harassing me", "stalking me",
+        "impersonating my", "impersonates me", "pretends to be me", "posing as me",
+        "using my name", "using my photo*", "using my picture*", "copied my profile",
+        "copying my profile", "fake account of me",
         "banned me", "suspended me", "silenced me", "ban me", "got banned", "got suspended",
         "got silenced", "me banearon", "me suspendieron", "アカウントが凍結", "凍結された",
         "凍結されました", "アカウントが停止", "停止されました", "サスペンドされ",
@@ -371,6 +428,41 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
     moderation_lifted: pats(&[
         "unsuspended", "unsilenced", "unbanned", "unlimited", "reinstated", "was lifted",
         "were lifted", "been lifted", "got lifted", "unfrozen",
+    ]),
+    // The reporter reported someone and the moderators did nothing: a matter
+    // for that server's staff.
+    reported: pats(&[
+        "i reported", "we reported", "i ve reported", "i have reported", "reported it",
+        "reported them", "reported this", "reported that", "reported the account",
+        "reported him", "reported her", "reported the user", "reported the post*",
+        "my report", "my reports", "ich habe gemeldet", "gemeldet", "j ai signale",
+        "signale", "lo reporte", "lo denuncie", "reporte", "通報した", "通報しました",
+    ]),
+    unanswered: pats(&[
+        "haven t done", "hasn t done", "didn t do", "did nothing", "done nothing",
+        "nothing happened", "nothing has happened", "nothing happens", "no response",
+        "no reply", "no answer", "ignored", "haven t responded", "hasn t responded",
+        "didn t respond", "haven t acted", "hasn t acted", "no action", "still up",
+        "still online", "still active", "still there", "nichts passiert", "keine antwort",
+        "rien ne se passe", "aucune reponse", "no ha pasado nada", "sin respuesta",
+        "no hicieron nada", "何もしてくれ", "対応してくれ",
+    ]),
+    // The reporter's own server's staff or policy ("my admin blocked that
+    // server", "my instance defederated from …").
+    home_staff: pats(&[
+        "my admin", "my admins", "my moderator*", "my mods", "my instance", "my server",
+        "my home server", "my home instance", "the admin of my", "the admins of my",
+        "mein admin", "meine instanz", "mon instance", "mon serveur", "mi instancia",
+        "mi servidor",
+    ]),
+    by_home_staff: pats(&[
+        "by my admin*", "by my instance", "by my server", "by my home server",
+        "by my moderator*", "by my mods", "von meiner instanz", "par mon instance",
+        "par mon serveur", "por mi instancia", "por mi servidor",
+    ]),
+    server_policy: pats(&[
+        "block*", "defederat*", "suspended", "silenced", "limited", "blockiert",
+        "gesperrt", "bloque*", "bloquead*",
     ]),
     ban_words: pats(&["banned", "banning", "gebannt", "banni", "bannie", "baneado", "baneada"]),
     rules_words: pats(&[
@@ -418,6 +510,18 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "just signed up", "ich habe mich registriert", "je me suis inscrit*",
         "me registre",
     ]),
+    // The reporter moved their own account to another server.
+    own_move: pats(&[
+        "i moved to", "i moved from", "i moved my", "i moved servers", "i moved instances",
+        "i ve moved to", "i have moved to", "i migrated to", "i migrated from",
+        "i migrated my", "i ve migrated", "i have migrated", "moved my account",
+        "migrated my account", "moving my account", "migrating my account",
+        "after moving to", "after migrating to",
+        "lost my followers", "lost followers", "my followers didn t", "my followers did not",
+        "my followers are gone", "ich bin umgezogen", "konto umgezogen", "j ai migre",
+        "j ai demenage", "migre mon compte", "migre mi cuenta", "me mude",
+        "アカウントを移行", "引っ越し",
+    ]),
     outage_phrases: pats(&[
         "is down", "was down", "went down", "been down", "server down", "instance down",
         "site down", "is unreachable", "was unreachable", "is offline", "went offline",
@@ -430,8 +534,42 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "en panne", "hors ligne", "surcharge", "certificat expire", "esta caido",
         "servidor caido", "no carga", "sobrecargado", "certificado caducado",
         "certificado expirado", "サーバーが落ち", "サーバーダウン", "繋がらな", "つながらな",
-        "証明書の期限",
+        "証明書の期限", "down for everyone", "down for me", "サーバーが重", "インスタンスが重",
+        "鯖が重", "サーバーに繋がら", "インスタンスに繋がら",
+        "サーバーに接続でき", "インスタンスに接続でき", "インスタンスが落ち",
     ]),
+    // The reporter's own server, not answering or slow ("my instance is
+    // down", "can't open my server", "mon instance ne répond plus").
+    home_server: pats(&[
+        "my server", "my instance", "my home server", "my home instance", "my mastodon server",
+        "my mastodon instance", "mein server", "meine instanz", "mon serveur", "mon instance",
+        "mi servidor", "mi instancia",
+    ]),
+    unreachable: pats(&[
+        "unreachable", "slow", "not loading", "won t load",
+        "doesn t load", "isn t loading", "not responding", "doesn t respond",
+        "isn t responding", "not reachable", "unavailable", "timing out", "times out",
+        "can t open", "cannot open", "can t reach", "cannot reach", "can t access",
+        "cannot access", "can t connect", "cannot connect", "won t open", "doesn t open",
+        "nicht erreichbar", "langsam", "antwortet nicht", "ne repond", "lent", "lente",
+        "inaccessible", "hors ligne", "no responde", "lento", "lenta", "caido", "caida",
+        "no abre",
+        "no carga", "no funciona",
+    ]),
+    // Trouble that is known to be confined to the reporter's own place.
+    only_here: pats(&[
+        "is it just me", "just me or", "only me or", "everything else works",
+        "everything else on the internet", "other websites work", "other sites work",
+        "other sites load", "works on other servers", "works on other instances",
+        "works fine on other", "works elsewhere", "only on my instance", "only on my server",
+        "only happens on my", "nur bei mir", "juste chez moi", "solo a mi", "solo me pasa",
+        "others on the same server", "others on the same instance", "others on my server",
+        "others on my instance", "other users on my server", "other users on my instance",
+        "people on my server", "people on my instance", "everyone on my server",
+        "everyone on my instance", "everybody on my server", "everybody on my instance",
+        "other people on my server", "other people on my instance",
+    ]),
+
     error_codes: pats(&["500", "502", "503", "504", "403", "413"]),
     cert: pats(&["cert", "certificate", "certificates", "ssl", "tls", "zertifikat", "certificat", "certificado", "証明書"]),
     cert_bad: pats(&["expired", "expires", "invalid", "error", "warning", "abgelaufen", "expire", "caducado", "expirado", "期限切れ"]),
@@ -439,9 +577,11 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "delay", "delays", "delayed", "lag", "lagging", "backlog*", "hours late",
         "minutes late", "hours behind", "hours ago", "days ago", "hours old", "days old",
         "minutes since", "hours since", "old posts", "old toots", "older posts",
-        "older toots", "not updating", "doesn t update", "does not update",
+        "older toots", "not updating", "doesn t update", "does not update", "takes forever",
+        "take forever", "forever to load", "ages to load",
         "stopped updating", "isn t updating", "stale",
-        "verzogert", "verzogerung", "retard*", "retraso*", "demora*", "遅延", "遅れ",
+        "verzogert", "verzogerung", "retard*", "retraso*", "demora*", "tarda", "tardan",
+        "tardent", "dauert ewig", "遅延", "遅れ",
     ]),
     delivered: pats(&[
         "toot", "toots", "tooted", "post", "posts", "posted", "status", "statuses",
@@ -481,6 +621,14 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "my login", "mein konto", "meinen account", "mein passwort", "mon compte",
         "mon mot de passe", "mi cuenta", "mi contrasena", "私のアカウント",
         "自分のアカウント",
+    ]),
+    // The reporter speaking of themself (Spanish drops the pronoun: its
+    // first-person verbs count).
+    first_person: pats(&[
+        "i", "i m", "i ve", "i d", "i ll", "my", "me", "mine", "myself", "we", "ich", "mein*",
+        "mich", "mir", "je", "j", "mon", "ma", "mes", "moi", "yo", "mi", "mis", "puedo",
+        "tengo", "quiero", "estoy", "olvide", "recibi", "intente", "intento", "私", "自分",
+        "僕",
     ]),
     question_tag: pats(&["question", "frage", "pregunta", "質問"]),
     declared_question: pats(&[
@@ -531,7 +679,9 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "doesn t work", "does not work", "don t work", "not working", "stopped working",
         "stops working", "not functioning", "broken", "bug", "went wrong", "mistakenly",
         "incorrect*", "wrongly", "no effect", "ignored", "ignores", "not respected",
-        "regression", "crash*",
+        "regression", "crash*", "does nothing", "do nothing", "nothing happens",
+        "not sent", "not delivered", "not displayed", "not rendered", "not shown", "not saved",
+        "not applied",
     ]),
     malfunction: pats(&[
         "doesn t remove", "doesn t delete", "isn t removed", "aren t removed",
@@ -545,6 +695,7 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "not displayed", "doesn t display", "isn t displayed", "disappear*", "stuck",
         "freez*", "wrong", "mistakenly", "unexpected*", "went wrong", "no effect",
         "has no effect", "ignored", "not respected", "inconsistent", "duplicated",
+        "does nothing", "do nothing",
     ]),
     universal: pats(&[
         "all browsers", "every browser", "any browser", "all platforms",
@@ -562,7 +713,27 @@ static LEX: LazyLock<Lexicon> = LazyLock::new(|| Lexicon {
         "several instances", "several servers", "different instances",
         "different servers", "other browsers", "different browsers", "multiple browsers",
         "several browsers", "other devices", "different devices", "another instance",
-        "another server", "another browser",
+        "another server", "another browser", "two servers", "two instances", "both servers",
+        "both instances", "other accounts", "several accounts", "multiple accounts",
+        "different accounts", "another account", "two accounts", "test account",
+    ]),
+    // Account words naming a part of the interface ("login page", "sign in
+    // button", "password reset form"): the thing at fault is the software.
+    account_ui: pats(&[
+        "login", "log in", "sign in", "signin", "sign up", "signup", "sign out", "log out",
+        "logout", "registration", "password", "password reset", "reset password", "2fa",
+        "two factor", "two factor auth", "confirmation", "delete account", "account deletion",
+        "account", "migration", "moderation", "anmelde", "login", "registrierungs",
+        // French and Spanish name the part first: "bouton de connexion".
+        "de connexion", "d inscription", "de mot de passe", "de inicio de sesion",
+        "de registro", "de contrasena",
+    ]),
+    ui_parts: pats(&[
+        "button", "buttons", "form", "forms", "page", "pages", "screen", "screens", "field",
+        "fields", "dialog", "modal", "menu", "prompt", "template", "templates", "banner",
+        "input", "checkbox", "qr code", "view", "flow", "ui", "tab", "seite", "formular",
+        "maske", "bouton", "formulaire", "ecran", "champ", "boton", "pagina", "formulario",
+        "pantalla", "campo",
     ]),
     ui_terms: pats(&[
         "button", "column", "modal", "dropdown", "drop down", "menu", "scroll*", "layout",
@@ -679,7 +850,12 @@ const ONE_PLACE: &[&str] = &[
     "server-error",
     "delivery-delay",
     "server-in-title",
+    "home-server-policy",
+    "only-here",
 ];
+
+/// Signals that read account words as the reporter's own account.
+const ACCOUNT_WORDS: &[&str] = &["account-access", "account-mail", "account-lifecycle"];
 
 /// Runs every detector over a draft.
 pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
@@ -712,9 +888,22 @@ pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
         let login = doc
             .near(&lx.neg, &lx.login, 1, false)
             .or_else(|| doc.near(&lx.neg_loose, &lx.login_loose, 3, true))
-            .or_else(|| doc.find(&lx.login_phrases));
+            .or_else(|| doc.find(&lx.login_phrases))
+            .or_else(|| doc.near(&lx.password, &lx.password_trouble, 3, true))
+            .or_else(|| doc.near(&lx.second_factor, &lx.factor_lost, 4, true));
         if let Some(f) = &login {
+            // Access trouble is personal ("I can't get in"); login words in
+            // a draft that never speaks of the reporter describe the
+            // software. Japanese leaves the subject out.
+            let personal = d.lang.code == "ja" || doc.find(&lx.first_person).is_some();
             h.add_found(Verdict::Support, "account-access", 3.0, f);
+            if !personal {
+                if let Some(hit) = h.0.last_mut() {
+                    hit.weight /= 2.0;
+                    hit.evidence
+                        .push_str(" (halved: the draft never speaks of the reporter)");
+                }
+            }
         }
         let mail = doc
             .find(&lx.mail_phrases)
@@ -725,7 +914,11 @@ pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
         let moderation = doc
             .find(&lx.moderation_phrases)
             .or_else(|| doc.near(&lx.owner, &lx.moderated, 5, true))
-            .or_else(|| doc.near(&lx.owner_loose, &lx.moderated_strict, 2, false));
+            // Verb-final languages (and server names) put more words
+            // between "my account" and "suspended".
+            .or_else(|| doc.near(&lx.owner, &lx.moderated_strict, 7, true))
+            .or_else(|| doc.near(&lx.owner_loose, &lx.moderated_strict, 2, false))
+            .or_else(|| doc.near(&lx.reported, &lx.unanswered, 8, false));
         if lifted.is_none() {
             if let Some(f) = &moderation {
                 h.add_found(Verdict::Support, "own-moderation", 3.0, f);
@@ -735,6 +928,18 @@ pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
         }
         if let Some(f) = doc.find(&lx.rules_words) {
             h.add_found(Verdict::Support, "moderation-dispute", 1.5, &f);
+        }
+        // The reporter's own server blocked or limited another one.
+        // (Not "I blocked … on my server": that is the admin speaking.)
+        let policy = doc
+            .near(&lx.home_staff, &lx.server_policy, 3, false)
+            .or_else(|| doc.near(&lx.server_policy, &lx.by_home_staff, 1, false));
+        if let Some(f) = policy {
+            h.add_found(Verdict::Support, "home-server-policy", 2.0, &f);
+        }
+        // Followers or posts that did not come along to a new server.
+        if let Some(f) = doc.find(&lx.own_move) {
+            h.add_found(Verdict::Support, "own-migration", 2.0, &f);
         }
     }
 
@@ -752,6 +957,7 @@ pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
     if !operator_voice {
         let outage = doc
             .find(&lx.outage_phrases)
+            .or_else(|| doc.near(&lx.home_server, &lx.unreachable, 3, true))
             .or_else(|| doc.near(&lx.cert, &lx.cert_bad, 4, true));
         if let Some(f) = outage {
             h.add_found(Verdict::Support, "server-outage", 2.0, &f);
@@ -790,6 +996,9 @@ pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
         if let Some(f) = doc.find(&lx.admin_contact) {
             h.add_found(Verdict::Support, "admin-contact", 2.0, &f);
         }
+        if let Some(f) = doc.find(&lx.only_here) {
+            h.add_found(Verdict::Support, "only-here", 1.0, &f);
+        }
     }
     if let Some(f) = doc.find(&lx.help_phrases) {
         h.add_found(Verdict::Support, "help-request", 1.2, &f);
@@ -820,8 +1029,17 @@ pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
         .filter(|f| f.in_title)
         .or_else(|| doc.find(&lx.how_to_title).filter(|f| f.in_title))
         .or_else(|| doc.find(&lx.how_to));
+    // A draft that opens by asking is a question, whatever its title says.
+    let opens_asking = || {
+        let first: Vec<&str> = doc.opening_words().collect();
+        Doc::new("", &first.join(" ")).find(&lx.how_to).is_some()
+    };
     if let Some(f) = asked {
-        let w = if f.in_title || title_q { 2.0 } else { 1.2 };
+        let w = if f.in_title || title_q || opens_asking() {
+            2.0
+        } else {
+            1.2
+        };
         h.add_found(Verdict::Question, "how-to-question", w, &f);
     }
     if let Some(f) = doc.find(&lx.confusion) {
@@ -956,6 +1174,29 @@ pub(crate) fn detect(d: &Draft) -> Vec<Hit> {
     // ---- security ------------------------------------------------------
     if let Some(f) = doc.find(&lx.vulnerability) {
         h.add_found(Verdict::Security, "vulnerability", 4.0, &f);
+    }
+
+    // A title naming a part of the interface ("login page", "delete account
+    // button") is about the software: account words there say which screen
+    // is wrong, not whose account is in trouble. A title in the reporter's
+    // own voice ("I'm stuck on the 2FA screen") is left alone.
+    let title_personal = {
+        let title: Vec<&str> = doc.title_words().collect();
+        let t = Doc::new(&title.join(" "), "");
+        t.find(&lx.first_person).is_some() || t.find(&lx.neg).is_some()
+    };
+    let ui_subject = doc
+        .near(&lx.account_ui, &lx.ui_parts, 0, true)
+        .filter(|f| f.in_title && !title_personal);
+    if let Some(f) = &ui_subject {
+        h.add_found(Verdict::Bug, "interface-subject", 1.0, f);
+        for hit in &mut h.0 {
+            if ACCOUNT_WORDS.contains(&hit.signal) {
+                hit.weight /= 2.0;
+                hit.evidence
+                    .push_str(" (halved: the title is about the interface)");
+            }
+        }
     }
 
     // What happens on several servers is not one server's or one account's

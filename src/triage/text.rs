@@ -166,6 +166,15 @@ impl Doc {
             .filter(|t| *t != BREAK)
     }
 
+    /// The body's first sentence (or first line), breaks excluded.
+    pub(crate) fn opening_words(&self) -> impl Iterator<Item = &str> {
+        self.toks[self.title_end..]
+            .iter()
+            .map(String::as_str)
+            .skip_while(|t| *t == BREAK)
+            .take_while(|t| *t != BREAK)
+    }
+
     fn matches_at(&self, pat: &Pat, i: usize) -> bool {
         pat.parts.iter().enumerate().all(|(j, (w, prefix))| {
             self.toks.get(i + j).is_some_and(|t| {

@@ -161,5 +161,7 @@ fn check_without_paths_checks_the_forms_in_use() {
         .args(["templates", "check"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("duplicate-id.yml:9:5: duplicate id `version`"));
+        .stdout(predicate::str::contains(
+            "duplicate-id.yml:9:5: duplicate id `version`",
+        ));
 }
