@@ -55,6 +55,16 @@ pub fn printable(text: &str) -> String {
         .collect()
 }
 
+/// One line a triage reason: `  +3.00  signal: evidence`.
+pub fn reason_line(r: &crate::triage::Reason) -> String {
+    format!(
+        "  {:+.2}  {}: {}",
+        r.weight,
+        r.signal,
+        printable(&r.evidence)
+    )
+}
+
 /// One line a finding: `error[code] field: message (hint: …)`.
 pub fn human_finding(f: &Finding, style: Style) -> String {
     let mut line = format!("{}[{}]", style.severity(f.severity), f.code.code());

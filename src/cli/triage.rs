@@ -32,15 +32,7 @@ pub fn run(global: &Global, args: TriageArgs, io: &mut Io<'_>) -> Result<i32, Er
                 ),
             )?;
             for r in &t.reasons {
-                w(
-                    io.out,
-                    format!(
-                        "  {:+.2}  {}: {}",
-                        r.weight,
-                        r.signal,
-                        crate::report::printable(&r.evidence)
-                    ),
-                )?;
+                w(io.out, crate::report::reason_line(r))?;
             }
             let advice = match redirect {
                 Some(Redirect::InstanceAdmin) => {

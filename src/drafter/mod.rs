@@ -312,15 +312,7 @@ pub fn show_checks(c: &Checks, io: &mut Io<'_>) -> Result<(), Error> {
         ),
     )?;
     for r in c.triage.reasons.iter().take(4) {
-        w(
-            io.out,
-            format!(
-                "  {:+.2} {}: {}",
-                r.weight,
-                r.signal,
-                crate::report::printable(&r.evidence)
-            ),
-        )?;
+        w(io.out, crate::report::reason_line(r))?;
     }
     for cand in c.candidates.iter().take(3) {
         w(

@@ -5,6 +5,7 @@
 //! 2FA, confirmation mail, suspension, username, migration, outages) and
 //! must be filed, not sent away.
 
+use super::tests::{bug_form, suggestion as feature_form};
 use super::*;
 
 /// Where a draft should end up.
@@ -21,49 +22,6 @@ fn free(title: &str, body: &str) -> TriageInput {
         title: title.into(),
         free_text: body.into(),
         ..TriageInput::default()
-    }
-}
-
-/// A draft through the web (or server) bug form, with the reporter's own
-/// answers; `version` and `browser` as typed.
-fn bug_form(
-    title: &str,
-    steps: &str,
-    expected: &str,
-    actual: &str,
-    detail: &str,
-    instance: &str,
-    version: &str,
-) -> TriageInput {
-    TriageInput {
-        title: title.into(),
-        form_type: Some("Bug".into()),
-        form_name: Some("Bug Report (Web Interface)".into()),
-        fields: vec![
-            ("Steps to reproduce the problem".into(), steps.into()),
-            ("Expected behaviour".into(), expected.into()),
-            ("Actual behaviour".into(), actual.into()),
-            ("Detailed description".into(), detail.into()),
-            ("Mastodon instance".into(), instance.into()),
-            ("Mastodon version".into(), version.into()),
-            ("Browser name and version".into(), "Firefox 128".into()),
-            ("Operating system".into(), "Windows 11".into()),
-            ("Technical details".into(), String::new()),
-        ],
-        free_text: String::new(),
-    }
-}
-
-fn feature_form(title: &str, pitch: &str, motivation: &str) -> TriageInput {
-    TriageInput {
-        title: title.into(),
-        form_type: Some("Suggestion".into()),
-        form_name: Some("Feature Request".into()),
-        fields: vec![
-            ("Pitch".into(), pitch.into()),
-            ("Motivation".into(), motivation.into()),
-        ],
-        free_text: String::new(),
     }
 }
 

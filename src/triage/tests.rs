@@ -6,6 +6,27 @@ const STEPS_SCAFFOLD: &str = "1.\n2.\n3.\n...";
 
 /// A draft through the web bug form.
 fn web_bug(title: &str, steps: &str, expected: &str, actual: &str, detail: &str) -> TriageInput {
+    bug_form(
+        title,
+        steps,
+        expected,
+        actual,
+        detail,
+        "toot.example",
+        "v4.3.2",
+    )
+}
+
+/// A draft through the web bug form, with the server and version as typed.
+pub(super) fn bug_form(
+    title: &str,
+    steps: &str,
+    expected: &str,
+    actual: &str,
+    detail: &str,
+    instance: &str,
+    version: &str,
+) -> TriageInput {
     TriageInput {
         title: title.into(),
         form_type: Some("Bug".into()),
@@ -15,8 +36,8 @@ fn web_bug(title: &str, steps: &str, expected: &str, actual: &str, detail: &str)
             ("Expected behaviour".into(), expected.into()),
             ("Actual behaviour".into(), actual.into()),
             ("Detailed description".into(), detail.into()),
-            ("Mastodon instance".into(), "toot.example".into()),
-            ("Mastodon version".into(), "v4.3.2".into()),
+            ("Mastodon instance".into(), instance.into()),
+            ("Mastodon version".into(), version.into()),
             ("Browser name and version".into(), "Firefox 131.0".into()),
             ("Operating system".into(), "Debian 12".into()),
             ("Technical details".into(), String::new()),
@@ -25,7 +46,7 @@ fn web_bug(title: &str, steps: &str, expected: &str, actual: &str, detail: &str)
     }
 }
 
-fn suggestion(title: &str, pitch: &str, motivation: &str) -> TriageInput {
+pub(super) fn suggestion(title: &str, pitch: &str, motivation: &str) -> TriageInput {
     TriageInput {
         title: title.into(),
         form_type: Some("Suggestion".into()),
