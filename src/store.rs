@@ -72,10 +72,6 @@ impl SavedDraft {
             updated: now,
         }
     }
-
-    pub fn is_filed(&self) -> bool {
-        matches!(self.status, Status::Filed { .. })
-    }
 }
 
 /// A draft file: the plain form (template, title, answers) or one the

@@ -117,7 +117,7 @@ pub enum TemplatesCommand {
     },
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DraftArgs {
     /// The form: its name, file name, or a path to a form file
     #[arg(long, value_name = "FORM")]

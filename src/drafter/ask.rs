@@ -102,7 +102,7 @@ pub fn resume(
     }
     let mut args_template = DraftArgs {
         template: Some(saved.draft.template.clone()),
-        ..args_clone(args)
+        ..args.clone()
     };
     args_template.instance = args.instance.clone().or_else(|| saved.instance.clone());
     let mut s = start(&global, &args_template, store, None)?;
@@ -116,18 +116,6 @@ pub fn resume(
     )?;
     s.saved = saved;
     Ok(s)
-}
-
-fn args_clone(a: &DraftArgs) -> DraftArgs {
-    DraftArgs {
-        template: a.template.clone(),
-        instance: a.instance.clone(),
-        resume: a.resume.clone(),
-        web: a.web,
-        answers: a.answers.clone(),
-        no_input: a.no_input,
-        handle: a.handle.clone(),
-    }
 }
 
 /// The reporter's handle, for the admin's message.

@@ -133,17 +133,7 @@ impl GitHub {
     ) -> Result<Option<Vec<TemplateFile>>> {
         let api_base = self.api_base().to_string();
         let cached = cache.and_then(|c| c.load(&api_base, repo));
-        let url = self.url(
-            &[
-                "repos",
-                &repo.owner,
-                &repo.name,
-                "contents",
-                ".github",
-                "ISSUE_TEMPLATE",
-            ],
-            &[],
-        );
+        let url = self.template_url(repo, None);
         let action = format!("list the issue forms of {repo}");
         let not_found = format!("repository {repo}");
         let mut call = Call::new(Verb::Get, url, &action);
@@ -196,19 +186,23 @@ impl GitHub {
         Ok(Some(pairs))
     }
 
+    /// The contents API address of `.github/ISSUE_TEMPLATE`, or of one
+    /// file in it.
+    fn template_url(&self, repo: &Repo, file: Option<&str>) -> reqwest::Url {
+        let mut parts = vec![
+            "repos",
+            &repo.owner,
+            &repo.name,
+            "contents",
+            ".github",
+            "ISSUE_TEMPLATE",
+        ];
+        parts.extend(file);
+        self.url(&parts, &[])
+    }
+
     async fn fetch_template_file(&self, repo: &Repo, name: &str) -> Result<String> {
-        let url = self.url(
-            &[
-                "repos",
-                &repo.owner,
-                &repo.name,
-                "contents",
-                ".github",
-                "ISSUE_TEMPLATE",
-                name,
-            ],
-            &[],
-        );
+        let url = self.template_url(repo, Some(name));
         let action = format!("read the issue form {name} of {repo}");
         let not_found = format!("file .github/ISSUE_TEMPLATE/{name} in {repo}");
         let answer = self.send(&Call::new(Verb::Get, url, &action)).await?;

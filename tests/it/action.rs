@@ -57,6 +57,15 @@ fn gh_user(login: &str) -> Value {
     })
 }
 
+/// An error answer in GitHub's shape.
+fn github_error(status: u16, message: &str, doc: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({
+        "message": message,
+        "documentation_url": doc,
+        "status": status.to_string()
+    }))
+}
+
 fn comment_json(number: u64, id: u64, author: &str, body: &str) -> Value {
     json!({
         "url": format!("https://api.github.com/repos/{REPO}/issues/comments/{id}"),
@@ -116,11 +125,11 @@ async fn fake_github(number: u64, state: Shared) -> MockServer {
         .respond_with(move |req: &Request| {
             let mut st = s.lock().unwrap();
             if st.refuse_comments {
-                return ResponseTemplate::new(403).set_body_json(json!({
-                    "message": "Resource not accessible by integration",
-                    "documentation_url": "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
-                    "status": "403"
-                }));
+                return github_error(
+                    403,
+                    "Resource not accessible by integration",
+                    "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
+                );
             }
             st.next_id += 1;
             let id = 2_500_000_000 + st.next_id;
@@ -137,18 +146,20 @@ async fn fake_github(number: u64, state: Shared) -> MockServer {
         .and(path("/user"))
         .respond_with(move |_: &Request| match &s.lock().unwrap().me {
             Some(login) => ResponseTemplate::new(200).set_body_json(gh_user(login)),
-            None => ResponseTemplate::new(403).set_body_json(json!({
-                "message": "Resource not accessible by integration",
-                "documentation_url": "https://docs.github.com/rest/users/users#get-the-authenticated-user",
-                "status": "403"
-            })),
+            None => github_error(
+                403,
+                "Resource not accessible by integration",
+                "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+            ),
         })
         .mount(&server)
         .await;
 
     let s = state.clone();
     Mock::given(method("PATCH"))
-        .and(path_regex(format!(r"^/repos/{REPO}/issues/comments/(\d+)$")))
+        .and(path_regex(format!(
+            r"^/repos/{REPO}/issues/comments/(\d+)$"
+        )))
         .respond_with(move |req: &Request| {
             let id: u64 = req.url.path().rsplit('/').next().unwrap().parse().unwrap();
             let body = body_json(req)["body"].as_str().unwrap_or("").to_string();
@@ -157,13 +168,14 @@ async fn fake_github(number: u64, state: Shared) -> MockServer {
                 Some(c) => {
                     c.2 = body.clone();
                     let author = c.1.clone();
-                    ResponseTemplate::new(200).set_body_json(comment_json(number, id, &author, &body))
+                    ResponseTemplate::new(200)
+                        .set_body_json(comment_json(number, id, &author, &body))
                 }
-                None => ResponseTemplate::new(404).set_body_json(json!({
-                    "message": "Not Found",
-                    "documentation_url": "https://docs.github.com/rest/issues/comments#update-an-issue-comment",
-                    "status": "404"
-                })),
+                None => github_error(
+                    404,
+                    "Not Found",
+                    "https://docs.github.com/rest/issues/comments#update-an-issue-comment",
+                ),
             }
         })
         .mount(&server)
@@ -175,13 +187,17 @@ async fn fake_github(number: u64, state: Shared) -> MockServer {
         .respond_with(move |req: &Request| {
             let mut st = s.lock().unwrap();
             if st.refuse_labels {
-                return ResponseTemplate::new(403).set_body_json(json!({
-                    "message": "Resource not accessible by integration",
-                    "documentation_url": "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue",
-                    "status": "403"
-                }));
+                return github_error(
+                    403,
+                    "Resource not accessible by integration",
+                    "https://docs.github.com/rest/issues/labels#add-labels-to-an-issue",
+                );
             }
-            for l in body_json(req)["labels"].as_array().cloned().unwrap_or_default() {
+            for l in body_json(req)["labels"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+            {
                 let l = l.as_str().unwrap().to_string();
                 if !st.labels.contains(&l) {
                     st.labels.push(l);
@@ -200,20 +216,22 @@ async fn fake_github(number: u64, state: Shared) -> MockServer {
             let name = percent_decode(raw);
             let mut st = s.lock().unwrap();
             if st.refuse_labels {
-                return ResponseTemplate::new(403).set_body_json(json!({
-                    "message": "Resource not accessible by integration", "status": "403"
-                }));
+                return github_error(
+                    403,
+                    "Resource not accessible by integration",
+                    "https://docs.github.com/rest",
+                );
             }
             match st.labels.iter().position(|l| *l == name) {
                 Some(i) => {
                     st.labels.remove(i);
                     ResponseTemplate::new(200).set_body_json(labels_json(&st.labels))
                 }
-                None => ResponseTemplate::new(404).set_body_json(json!({
-                    "message": "Label does not exist",
-                    "documentation_url": "https://docs.github.com/rest/issues/labels#remove-a-label-from-an-issue",
-                    "status": "404"
-                })),
+                None => github_error(
+                    404,
+                    "Label does not exist",
+                    "https://docs.github.com/rest/issues/labels#remove-a-label-from-an-issue",
+                ),
             }
         })
         .mount(&server)

@@ -460,12 +460,11 @@ mod pty {
         assert_eq!(sent[0]["labels"], json!(["area/web interface"]));
     }
 
-    #[tokio::test(flavor = "multi_thread")]
-    async fn full_web_bug_report_is_filed() {
-        let gh = github(201).await;
-        let state = tempfile::tempdir().unwrap();
-        let (uri, st) = (gh.uri(), state.path().to_path_buf());
-        let (code, out) = tokio::task::spawn_blocking(move || {
+    /// Drafts the whole web-bug fixture from the first question and
+    /// chooses "File it"; the exit code and everything printed.
+    async fn file_the_whole_report(gh: &MockServer, state: &Path) -> (Option<i32>, String) {
+        let (uri, st) = (gh.uri(), state.to_path_buf());
+        tokio::task::spawn_blocking(move || {
             let mut p = spawn(&uri, &st, &["--template", "web_bug_report"]);
             first_half(&mut p);
             second_half(&mut p);
@@ -476,7 +475,14 @@ mod pty {
             (exit_code(&mut p), out)
         })
         .await
-        .unwrap();
+        .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn full_web_bug_report_is_filed() {
+        let gh = github(201).await;
+        let state = tempfile::tempdir().unwrap();
+        let (code, out) = file_the_whole_report(&gh, state.path()).await;
         assert!(out.contains("Filed #42"), "{out}");
         assert_eq!(code, Some(0), "{out}");
         check_filed_like_the_fixture(&gh).await;
@@ -604,19 +610,7 @@ mod pty {
     async fn a_500_on_create_keeps_the_draft_and_exits_3() {
         let gh = github(500).await;
         let state = tempfile::tempdir().unwrap();
-        let (uri, st) = (gh.uri(), state.path().to_path_buf());
-        let (code, out) = tokio::task::spawn_blocking(move || {
-            let mut p = spawn(&uri, &st, &["--template", "web_bug_report"]);
-            first_half(&mut p);
-            second_half(&mut p);
-            p.exp_string("Ready. What now?").unwrap();
-            settle();
-            type_line(&mut p, "");
-            let out = p.exp_eof().unwrap();
-            (exit_code(&mut p), out)
-        })
-        .await
-        .unwrap();
+        let (code, out) = file_the_whole_report(&gh, state.path()).await;
         assert_eq!(code, Some(3), "{out}");
         assert!(out.contains("--resume"), "{out}");
         let drafts = saved_drafts(state.path());
