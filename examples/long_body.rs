@@ -5,7 +5,7 @@
 //! cargo run --release --example long_body -- 60000 > /tmp/long.md
 //! hyperfine -N --warmup 5 'target/release/preflight lint /tmp/long.md'
 
-use issue_preflight::body::render;
+use issue_preflight::draft::render;
 use issue_preflight::draft::{Answer, Answers};
 use issue_preflight::form::FormSet;
 

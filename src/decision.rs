@@ -1,33 +1,85 @@
-//! The decision: file the draft, hold it back, or send the reporter
-//! elsewhere. Security first (a public issue cannot be taken back), then
-//! the redirects, then duplicates, then lint errors.
+//! The decision: what happens to a draft or an issue once it is checked.
+//!
+//! One [`decide`] serves every front end, with one [`Policy`] holding every
+//! number that decides. Precedence: security first (a public issue cannot
+//! be taken back), then the redirects, then duplicates, then lint errors.
+//!
+//! Where the front ends still differ, it is by what they can do, not by
+//! what they decide: the drafter can ask the reporter (and a reporter may
+//! overrule a redirect or a duplicate, except a security report), `submit`
+//! cannot ask and so stops at anything but [`Outcome::File`], and the Action
+//! never files (the issue exists): it turns the decision into a comment,
+//! labels and, where configured, closing.
 
-use crate::checks::lint::{Finding, Severity};
-use crate::dupes::Candidate;
-use crate::triage::{Redirect, Triage};
-use serde::Serialize;
+use crate::checks::dupes::Candidate;
+use crate::checks::lint::Severity;
+use crate::checks::triage::{Redirect, Verdict};
+use crate::checks::Checks;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
 
-/// How sure the checks must be before they act.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Thresholds {
-    /// Triage confidence needed to redirect a support question.
+/// Issues fetched from the search API before they are ranked locally.
+pub const SEARCH_LIMIT: usize = 50;
+/// Candidates shown to a reporter while drafting.
+pub const OFFERED: usize = 3;
+/// How long a Mastodon server gets to say who runs it.
+pub const CONTACT_TIMEOUT: Duration = Duration::from_secs(8);
+/// An index synced longer ago than this is refreshed through the search
+/// API instead (and used only when the search fails).
+pub const INDEX_FRESH_SECS: u64 = 7 * 24 * 3600;
+
+/// How sure the checks must be before they act. The Action's config
+/// (`thresholds:` in `.github/preflight.yml`) sets the same fields.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Policy {
+    /// Triage confidence from which a support question or a question is
+    /// sent where it belongs (the Action: labelled and told where to go).
     pub redirect: f64,
+    /// Stricter: from which the Action may close it, where configured.
+    pub close: f64,
     /// Duplicate score from which a candidate counts as the same issue.
     pub duplicate: f64,
+    /// Duplicate score from which a candidate is offered (listed) at all;
+    /// weaker matches cost the reporter's attention for nothing.
+    #[serde(alias = "list")]
+    pub offer: f64,
 }
 
-impl Default for Thresholds {
+impl Default for Policy {
     fn default() -> Self {
-        Thresholds {
+        Policy {
             redirect: 0.5,
+            close: 0.8,
             duplicate: 0.75,
+            offer: 0.5,
         }
     }
 }
 
+impl Policy {
+    /// Every threshold is a probability-like score from 0 to 1.
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, v) in [
+            ("redirect", self.redirect),
+            ("close", self.close),
+            ("duplicate", self.duplicate),
+            ("offer", self.offer),
+        ] {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(format!(
+                    "thresholds.{name} is {v}; give a number from 0 to 1"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What happens to the draft or issue.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "decision", rename_all = "kebab-case")]
-pub enum Decision {
+pub enum Outcome {
     /// Nothing stands in the way.
     File,
     /// Lint errors to fix first.
@@ -42,119 +94,231 @@ pub enum Decision {
     },
 }
 
-pub fn decide(
-    findings: &[Finding],
-    triage: &Triage,
-    candidates: &[Candidate],
-    t: Thresholds,
-) -> Decision {
-    if let Some(to) = triage.redirect() {
-        if to == Redirect::Security || triage.confidence >= t.redirect {
-            return Decision::Redirect { to };
-        }
-    }
-    if let Some(c) = candidates.iter().find(|c| c.score >= t.duplicate) {
-        // A known duplicate points on to its original.
-        let (number, url) = match c.duplicate_of {
-            Some(original) => (
-                original,
-                c.url
-                    .rsplit_once('/')
-                    .map_or(c.url.clone(), |(base, _)| format!("{base}/{original}")),
-            ),
-            None => (c.number, c.url.clone()),
-        };
-        return Decision::Duplicate {
-            number,
-            url,
-            score: c.score,
-        };
-    }
-    let errors = findings
+/// The decision, with what each front end shows beside it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    pub outcome: Outcome,
+    /// Where the draft belongs instead, when triage is sure enough (even
+    /// when the outcome is another, e.g. lint errors come after it).
+    pub redirect: Option<Redirect>,
+    /// Candidates worth showing, best first: at or above `offer`.
+    pub offered: Vec<Candidate>,
+    /// The best candidate at or above `duplicate`, if any.
+    pub strong_duplicate: Option<Candidate>,
+    /// Lint errors.
+    pub errors: usize,
+    /// Sure enough to close (the Action, where configured).
+    pub closable: bool,
+}
+
+/// Decides for checked answers.
+pub fn decide(checks: &Checks, policy: &Policy) -> Decision {
+    let t = &checks.triage;
+    let redirect = t
+        .redirect()
+        .filter(|to| *to == Redirect::Security || t.confidence >= policy.redirect);
+    let offered: Vec<Candidate> = checks
+        .candidates
+        .iter()
+        .filter(|c| c.score >= policy.offer)
+        .cloned()
+        .collect();
+    let strong_duplicate = checks
+        .candidates
+        .iter()
+        .filter(|c| c.score >= policy.duplicate)
+        .max_by(|a, b| a.score.total_cmp(&b.score))
+        .cloned();
+    let errors = checks
+        .findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    if errors > 0 {
-        return Decision::Fix { errors };
+    let closable = redirect.is_some()
+        && matches!(t.verdict, Verdict::Support | Verdict::Question)
+        && t.confidence >= policy.close;
+    let outcome = if let Some(to) = redirect {
+        Outcome::Redirect { to }
+    } else if let Some(c) = &strong_duplicate {
+        let (number, url) = original_of(c);
+        Outcome::Duplicate {
+            number,
+            url,
+            score: c.score,
+        }
+    } else if errors > 0 {
+        Outcome::Fix { errors }
+    } else {
+        Outcome::File
+    };
+    Decision {
+        outcome,
+        redirect,
+        offered,
+        strong_duplicate,
+        errors,
+        closable,
     }
-    Decision::File
+}
+
+/// A known duplicate points on to its original.
+pub fn original_of(c: &Candidate) -> (u64, String) {
+    match c.duplicate_of {
+        Some(original) => (
+            original,
+            c.url
+                .rsplit_once('/')
+                .map_or(c.url.clone(), |(base, _)| format!("{base}/{original}")),
+        ),
+        None => (c.number, c.url.clone()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::lint::Rule;
+    use crate::checks::lint::{Finding, Rule};
+    use crate::checks::triage::Triage;
     use crate::issue::IssueState;
-    use crate::triage::Verdict;
 
-    fn triage(verdict: Verdict, confidence: f64) -> Triage {
-        Triage {
-            verdict,
-            confidence,
-            reasons: vec![],
+    fn checks(verdict: Verdict, confidence: f64, errors: usize, scores: &[f64]) -> Checks {
+        Checks {
+            findings: (0..errors)
+                .map(|_| Finding {
+                    code: Rule::MissingRequired,
+                    severity: Severity::Error,
+                    field: None,
+                    message: String::new(),
+                    hint: String::new(),
+                    line: None,
+                })
+                .collect(),
+            triage: Triage {
+                verdict,
+                confidence,
+                reasons: vec![],
+            },
+            candidates: scores
+                .iter()
+                .enumerate()
+                .map(|(i, &score)| Candidate {
+                    number: 7 + i as u64,
+                    title: "t".into(),
+                    state: IssueState::Open,
+                    url: format!("https://github.com/o/r/issues/{}", 7 + i),
+                    score,
+                    why: vec![],
+                    duplicate_of: None,
+                })
+                .collect(),
+            notes: vec![],
         }
     }
 
-    fn candidate(score: f64) -> Candidate {
-        Candidate {
-            number: 7,
-            title: "t".into(),
-            state: IssueState::Open,
-            url: "u".into(),
-            score,
-            why: vec![],
-            duplicate_of: None,
-        }
-    }
-
-    fn error() -> Finding {
-        Finding {
-            code: Rule::MissingRequired,
-            severity: Severity::Error,
-            field: None,
-            message: String::new(),
-            hint: String::new(),
-            line: None,
-        }
+    fn outcome(c: &Checks) -> Outcome {
+        decide(c, &Policy::default()).outcome
     }
 
     #[test]
-    fn order_of_precedence() {
-        let t = Thresholds::default();
-        // Security wins even when unsure.
+    fn security_wins_even_when_unsure() {
+        let c = checks(Verdict::Security, 0.1, 1, &[0.9]);
         assert_eq!(
-            decide(
-                &[error()],
-                &triage(Verdict::Security, 0.1),
-                &[candidate(0.9)],
-                t
-            ),
-            Decision::Redirect {
+            outcome(&c),
+            Outcome::Redirect {
                 to: Redirect::Security
             }
         );
+        assert!(!decide(&c, &Policy::default()).closable);
+    }
+
+    #[test]
+    fn a_sure_support_verdict_redirects_before_duplicates_and_errors() {
+        let c = checks(Verdict::Support, 0.8, 1, &[0.9]);
         assert_eq!(
-            decide(&[], &triage(Verdict::Support, 0.8), &[candidate(0.9)], t),
-            Decision::Redirect {
+            outcome(&c),
+            Outcome::Redirect {
                 to: Redirect::InstanceAdmin
             }
         );
-        // An unsure support verdict does not send anyone away.
+        let d = decide(&c, &Policy::default());
+        assert_eq!(d.errors, 1);
+        assert_eq!(d.strong_duplicate.map(|c| c.number), Some(7));
+        assert!(d.closable);
+    }
+
+    #[test]
+    fn an_unsure_support_verdict_sends_no_one_away() {
+        let c = checks(Verdict::Support, 0.3, 0, &[]);
+        assert_eq!(outcome(&c), Outcome::File);
+        assert_eq!(decide(&c, &Policy::default()).redirect, None);
+        // At the threshold exactly, it redirects.
+        let at = checks(Verdict::Support, 0.5, 0, &[]);
+        assert!(matches!(outcome(&at), Outcome::Redirect { .. }));
+    }
+
+    #[test]
+    fn closing_needs_the_stricter_threshold() {
+        let p = Policy::default();
+        let below = checks(Verdict::Question, p.close - 0.01, 0, &[]);
+        assert!(decide(&below, &p).redirect.is_some());
+        assert!(!decide(&below, &p).closable);
+        let at = checks(Verdict::Question, p.close, 0, &[]);
+        assert!(decide(&at, &p).closable);
+    }
+
+    #[test]
+    fn a_strong_duplicate_comes_before_lint_errors() {
+        let c = checks(Verdict::Bug, 0.9, 1, &[0.6, 0.9]);
         assert_eq!(
-            decide(&[], &triage(Verdict::Support, 0.3), &[], t),
-            Decision::File
+            outcome(&c),
+            Outcome::Duplicate {
+                number: 8,
+                url: "https://github.com/o/r/issues/8".into(),
+                score: 0.9
+            }
         );
-        assert!(matches!(
-            decide(&[error()], &triage(Verdict::Bug, 0.9), &[candidate(0.9)], t),
-            Decision::Duplicate { number: 7, .. }
-        ));
+        let d = decide(&c, &Policy::default());
         assert_eq!(
-            decide(&[error()], &triage(Verdict::Bug, 0.9), &[candidate(0.5)], t),
-            Decision::Fix { errors: 1 }
+            d.offered.iter().map(|c| c.number).collect::<Vec<_>>(),
+            [7, 8]
         );
+    }
+
+    #[test]
+    fn weak_candidates_are_neither_offered_nor_strong() {
+        let p = Policy::default();
+        let c = checks(Verdict::Bug, 0.9, 1, &[p.offer - 0.01, p.duplicate - 0.01]);
+        let d = decide(&c, &p);
+        assert_eq!(d.outcome, Outcome::Fix { errors: 1 });
+        assert_eq!(d.offered.len(), 1);
+        assert_eq!(d.strong_duplicate, None);
+        let at = checks(Verdict::Feature, 0.9, 0, &[p.duplicate]);
+        assert!(matches!(outcome(&at), Outcome::Duplicate { .. }));
         assert_eq!(
-            decide(&[], &triage(Verdict::Feature, 0.9), &[candidate(0.5)], t),
-            Decision::File
+            outcome(&checks(Verdict::Feature, 0.9, 0, &[0.1])),
+            Outcome::File
         );
+    }
+
+    #[test]
+    fn a_known_duplicate_points_to_its_original() {
+        let mut c = checks(Verdict::Bug, 0.9, 0, &[0.95]);
+        c.candidates[0].duplicate_of = Some(3);
+        assert_eq!(
+            outcome(&c),
+            Outcome::Duplicate {
+                number: 3,
+                url: "https://github.com/o/r/issues/3".into(),
+                score: 0.95
+            }
+        );
+    }
+
+    #[test]
+    fn policy_values_outside_zero_to_one_are_refused() {
+        let mut p = Policy::default();
+        assert!(p.validate().is_ok());
+        p.close = 1.5;
+        assert!(p.validate().unwrap_err().contains("thresholds.close"));
     }
 }

@@ -1,18 +1,9 @@
-//! The errors a command can end with, and the exit code each maps to.
+//! The errors the library ends with. Callers branch on the variant: the
+//! binary maps each to its exit code in one place (`cli::exit_code`).
 //! Findings (lint errors, a support verdict, a strong duplicate) are not
-//! errors: they are results, and exit 1 through the command's outcome.
+//! errors: they are results.
 
 use std::path::Path;
-
-/// Exit codes, as PRODUCT.md fixes them.
-pub mod exit {
-    pub const CLEAN: i32 = 0;
-    pub const FINDINGS: i32 = 1;
-    pub const INPUT: i32 = 2;
-    pub const NETWORK: i32 = 3;
-    /// Ctrl-C at a prompt (128 + SIGINT, as shells report it).
-    pub const INTERRUPTED: i32 = 130;
-}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -44,14 +35,6 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Error::Network(_) => exit::NETWORK,
-            Error::Interrupted(_) => exit::INTERRUPTED,
-            _ => exit::INPUT,
-        }
-    }
-
     pub fn input(path: impl AsRef<Path>, reason: impl Into<String>) -> Self {
         Error::Input {
             path: path.as_ref().display().to_string(),
@@ -63,6 +46,28 @@ impl Error {
         Error::State {
             path: path.as_ref().display().to_string(),
             reason: reason.to_string(),
+        }
+    }
+}
+
+/// A network failure stays one (exit 3); GitHub refusing what was asked
+/// (no token, no such repository) is the user's to fix (exit 2).
+impl From<crate::github::GitHubError> for Error {
+    fn from(e: crate::github::GitHubError) -> Self {
+        if e.exit_code() == 3 {
+            Error::Network(e.to_string())
+        } else {
+            Error::Usage(e.to_string())
+        }
+    }
+}
+
+impl From<crate::mastodon::ContactError> for Error {
+    fn from(e: crate::mastodon::ContactError) -> Self {
+        if e.exit_code() == 3 {
+            Error::Network(e.to_string())
+        } else {
+            Error::Usage(e.to_string())
         }
     }
 }

@@ -1,31 +1,35 @@
 //! issue-preflight: check a GitHub issue before it is filed.
 //!
-//! The pipeline, one module a step: template source ([`form::source`]) →
-//! form model ([`form`]) → draft ([`draft`], [`body`]) → checks
-//! ([`checks::lint`]) → decision → action.
+//! The library is the pipeline, one module a step:
+//!
+//! template source ([`form::source`]) → form model ([`form`]) → draft
+//! ([`draft`]: answers, the rendered body, saved drafts) → checks
+//! ([`checks`]: lint, triage, duplicate search) → decision ([`decision`])
+//! → act ([`act`]: file, redirect; [`action`]: the GitHub Action's comment,
+//! labels and closing).
+//!
+//! Beside it: the network clients ([`github`], [`mastodon`]), the process's
+//! one runtime and clients ([`services`]), text handling shared by the
+//! checks ([`text`]), bounded file access ([`files`]) and evaluation on a
+//! labelled corpus ([`eval`]). The front ends (the `preflight` binary's
+//! commands, the interactive drafter, the Action's entry point) live in the
+//! binary; the library never prints.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod act;
 pub mod action;
-pub mod body;
 pub mod checks;
-pub mod cli;
-pub mod corpus;
 pub mod decision;
-pub mod document;
 pub mod draft;
-pub mod drafter;
-pub mod dupes;
 pub mod error;
-pub mod file;
+pub mod eval;
+pub mod files;
 pub mod form;
 pub mod github;
-pub mod input;
 pub mod issue;
 pub mod mastodon;
-pub mod redirect;
 pub mod repo;
-pub mod report;
-pub mod store;
-pub mod triage;
+pub mod services;
+pub mod text;
 
 pub use error::{Error, Result};

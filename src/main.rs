@@ -1,6 +1,8 @@
-use clap::Parser;
+//! `preflight`: parse the command line, run it, exit with its code.
+
+mod cli;
 
 fn main() {
-    let cli = issue_preflight::cli::Cli::parse();
-    std::process::exit(issue_preflight::cli::run(cli));
+    cli::reset_sigpipe();
+    std::process::exit(cli::main());
 }

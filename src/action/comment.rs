@@ -5,10 +5,10 @@
 //! pings nobody and links nothing.
 
 use super::config::Messages;
+use crate::checks::dupes::Candidate;
 use crate::checks::lint::{Finding, Severity};
-use crate::dupes::Candidate;
+use crate::checks::triage::{Redirect, Triage};
 use crate::mastodon::Contact;
-use crate::triage::{Redirect, Triage};
 use std::fmt::Write;
 
 /// First line of every comment the Action writes.
@@ -425,9 +425,9 @@ fn is_email(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::checks::lint::Rule;
+    use crate::checks::triage::{Reason, Verdict};
     use crate::issue::IssueState;
     use crate::mastodon::AdminAccount;
-    use crate::triage::{Reason, Verdict};
 
     fn triage(verdict: Verdict) -> Triage {
         Triage {

@@ -4,8 +4,9 @@
 //! defaults. Unknown keys, unknown placeholders and impossible values are
 //! refused with their name, so a typo never silently does nothing.
 
+use crate::checks::triage::Verdict;
+use crate::decision::Policy;
 use crate::error::Error;
-use crate::triage::Verdict;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -25,7 +26,8 @@ pub const PLACEHOLDERS: [&str; 6] = [
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Config {
-    pub thresholds: Thresholds,
+    /// The decision's thresholds (`list` is an old name of `offer`).
+    pub thresholds: Policy,
     pub labels: Labels,
     /// Verdicts whose issues are closed as not planned: `support`, `question`.
     pub close: Vec<String>,
@@ -38,18 +40,6 @@ pub struct Config {
     /// Ask the server a support question names for its admin contact.
     pub contact_lookup: bool,
     pub messages: Messages,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct Thresholds {
-    /// Triage confidence from which a support question or a question is
-    /// labelled, told where to go, and closed where configured.
-    pub redirect: f64,
-    /// Duplicate score from which the possible-duplicate label is added.
-    pub duplicate: f64,
-    /// Duplicate score from which a candidate is listed in the comment.
-    pub list: f64,
 }
 
 /// Label names; an empty name turns that label off.
@@ -89,7 +79,7 @@ pub struct Messages {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            thresholds: Thresholds::default(),
+            thresholds: Policy::default(),
             labels: Labels::default(),
             close: Vec::new(),
             exempt: Exempt::default(),
@@ -97,17 +87,6 @@ impl Default for Config {
             index: None,
             contact_lookup: true,
             messages: Messages::default(),
-        }
-    }
-}
-
-impl Default for Thresholds {
-    fn default() -> Self {
-        let d = crate::decision::Thresholds::default();
-        Thresholds {
-            redirect: d.redirect,
-            duplicate: d.duplicate,
-            list: 0.5,
         }
     }
 }
@@ -206,18 +185,7 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
-        let t = &self.thresholds;
-        for (name, v) in [
-            ("redirect", t.redirect),
-            ("duplicate", t.duplicate),
-            ("list", t.list),
-        ] {
-            if !(0.0..=1.0).contains(&v) {
-                return Err(format!(
-                    "thresholds.{name} is {v}; give a number from 0 to 1"
-                ));
-            }
-        }
+        self.thresholds.validate()?;
         for v in &self.close {
             if closable(v).is_none() {
                 return Err(format!(
@@ -332,7 +300,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.thresholds.duplicate, 0.9);
-        assert_eq!(c.thresholds.redirect, Thresholds::default().redirect);
+        assert_eq!(c.thresholds.redirect, Policy::default().redirect);
         assert_eq!(c.labels.needs_info, "status: needs info");
         assert_eq!(c.labels.support, "support");
         assert_eq!(c.max_duplicates, 3);
@@ -359,7 +327,7 @@ mod tests {
     #[test]
     fn impossible_values_are_refused_by_name() {
         let e = parse("thresholds:\n  list: 5\n").unwrap_err();
-        assert!(e.contains("thresholds.list is 5"), "{e}");
+        assert!(e.contains("thresholds.offer is 5"), "{e}");
         let e = parse("close: [bug]\n").unwrap_err();
         assert!(e.contains("close: `bug` cannot close"), "{e}");
         let e = parse("messages:\n  support: 'Ask {admn}'\n").unwrap_err();

@@ -3,9 +3,10 @@
 //! Each rule has a stable code; front ends render the findings as text,
 //! JSON or GitHub annotations.
 
-use crate::body::ParsedBody;
+use crate::draft::document::Document;
+use crate::draft::parse::ParsedBody;
 use crate::draft::{answer_for, Answer, Answers};
-use crate::form::{Field, FieldKind, IssueForm};
+use crate::form::{Field, FieldKind, FormSet, IssueForm};
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -162,6 +163,47 @@ pub fn lint(input: &LintInput<'_>) -> Vec<Finding> {
         });
     }
     out
+}
+
+/// Lint findings for a document read against `set`, most severe first.
+pub fn lint_document(doc: &Document, set: &FormSet) -> Vec<Finding> {
+    let mut findings = match &doc.form {
+        None => {
+            let names: Vec<&str> = set.forms.iter().map(|f| f.form.name.as_str()).collect();
+            vec![no_matching_form(&names)]
+        }
+        Some(form) => {
+            let mut f = lint(&LintInput {
+                form: &form.form,
+                answers: &doc.answers,
+                title: doc.title.as_deref(),
+                body: &doc.body,
+                parsed: doc.parsed.as_ref(),
+            });
+            // A named form none of whose headings appear: say so once
+            // rather than only listing every missing answer.
+            if let Some(p) = &doc.parsed {
+                if p.lines.is_empty() && !doc.body.trim().is_empty() {
+                    f.insert(0, no_matching_form(&[form.form.name.as_str()]));
+                }
+            }
+            f
+        }
+    };
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    findings
+}
+
+/// `N errors, N warnings, N notes`.
+pub fn summary(findings: &[Finding]) -> String {
+    let count = |s| findings.iter().filter(|f| f.severity == s).count();
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}, {}",
+        plural(count(Severity::Error), "error"),
+        plural(count(Severity::Warning), "warning"),
+        plural(count(Severity::Note), "note")
+    )
 }
 
 /// A finding for a body that matches none of the forms.

@@ -1,11 +1,103 @@
-//! The checks a draft goes through: lint against its form, triage, and
-//! duplicate search. Front ends call these; none of them prints.
+//! The checks a draft or an issue goes through: lint against its form,
+//! triage, and duplicate search. [`Checks::run`] is what every front end
+//! calls; each check is also usable alone. Nothing here prints.
 
+pub mod dupes;
 pub mod lint;
+pub mod triage;
 
-use crate::document::Document;
-use crate::dupes::Query;
-use crate::triage::TriageInput;
+use crate::decision::Policy;
+use crate::draft::Document;
+use crate::error::Error;
+use crate::form::FormSet;
+use crate::services::{Search, Services};
+use dupes::{Candidate, Query};
+use lint::Finding;
+use triage::{Redirect, Triage, TriageInput};
+
+/// What the checks found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checks {
+    /// Lint findings, most severe first.
+    pub findings: Vec<Finding>,
+    pub triage: Triage,
+    /// Possible duplicates, best first.
+    pub candidates: Vec<Candidate>,
+    /// What a front end should pass on: a search that could not run, a
+    /// stale index.
+    pub notes: Vec<String>,
+}
+
+/// How far the checks go.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Look for duplicates (a draft without a title is not searched).
+    pub search: bool,
+    pub offline: bool,
+    /// An index to use whatever its age.
+    pub index: Option<std::path::PathBuf>,
+    /// Left out of the candidates: the issue being checked.
+    pub exclude: Option<u64>,
+    /// At most this many candidates.
+    pub limit: usize,
+}
+
+impl Checks {
+    /// Lint, triage and duplicate search. A draft that triage already
+    /// sends elsewhere is not searched: a redirect comes before
+    /// duplicates. A search that cannot run is a note, never a failure.
+    pub fn run(
+        services: &Services,
+        forms: &FormSet,
+        doc: &Document,
+        scope: &Scope,
+    ) -> Result<Checks, Error> {
+        let findings = lint::lint_document(doc, forms);
+        let triage = triage::triage(&triage_input(doc));
+        let mut checks = Checks {
+            findings,
+            triage,
+            candidates: Vec::new(),
+            notes: Vec::new(),
+        };
+        let query = dupes_query(doc);
+        let searchable = scope.search
+            && !query.title.trim().is_empty()
+            && !redirected(&checks.triage, services.policy());
+        if searchable {
+            let search = Search {
+                limit: scope.limit + usize::from(scope.exclude.is_some()),
+                offline: scope.offline,
+                index: scope.index.clone(),
+                lenient: true,
+            };
+            let found = services.find_duplicates(&query, &search)?;
+            checks.notes.extend(found.note);
+            checks.candidates = found
+                .candidates
+                .into_iter()
+                .filter(|c| Some(c.number) != scope.exclude)
+                .take(scope.limit)
+                .collect();
+        }
+        Ok(checks)
+    }
+
+    /// Lint and triage only: what needs neither the network nor an index.
+    pub fn offline(forms: &FormSet, doc: &Document) -> Checks {
+        Checks {
+            findings: lint::lint_document(doc, forms),
+            triage: triage::triage(&triage_input(doc)),
+            candidates: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+fn redirected(t: &Triage, policy: &Policy) -> bool {
+    t.redirect()
+        .is_some_and(|to| to == Redirect::Security || t.confidence >= policy.redirect)
+}
 
 /// The draft as triage sees it: answers that are still the form's
 /// prefilled text or example count as no answer.

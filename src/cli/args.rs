@@ -1,8 +1,8 @@
 //! The command line, as clap reads it. Only shapes here; `cli::run` hands
 //! each command to the library.
 
-use crate::repo::Repo;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use issue_preflight::repo::Repo;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]

@@ -1,41 +1,55 @@
-use super::args::{ContactArgs, SimpleFormat};
-use super::common::runtime;
-use super::{w, Io};
-use crate::error::Error;
-use crate::mastodon::{lookup_contact, Contact};
-use std::time::Duration;
+use super::args::{ContactArgs, Global, SimpleFormat};
+use super::common::services;
+use super::render::Style;
+use super::{w, Io, Outcome};
+use issue_preflight::mastodon::{normalize_server, Contact};
+use issue_preflight::services::Named;
+use issue_preflight::text::printable;
+use issue_preflight::Error;
+use std::io::Write;
 
-/// Servers that take longer than this are treated as unreachable.
-pub const LOOKUP_TIMEOUT: Duration = Duration::from_secs(8);
-
-pub fn run(args: ContactArgs, io: &mut Io<'_>) -> Result<i32, Error> {
-    let contact = runtime()?.block_on(lookup_contact(&args.server, LOOKUP_TIMEOUT))?;
+pub fn run(global: &Global, args: ContactArgs, io: &mut Io<'_>) -> Outcome {
+    let services = services(global)?;
+    let addr = normalize_server(&args.server).map_err(Error::from)?;
+    // Named on the command line on purpose: any address may be asked.
+    let contact = services.contact(&addr, Named::ByUser)?;
     match args.format {
         SimpleFormat::Json => w(
             io.out,
             serde_json::to_string_pretty(&contact).expect("plain data"),
         )?,
-        SimpleFormat::Human => print_contact(&contact, io)?,
+        SimpleFormat::Human => print_contact(&contact, io.out, io.style)?,
     }
     Ok(0)
 }
 
-pub(crate) fn print_contact(c: &Contact, io: &mut Io<'_>) -> Result<(), Error> {
+pub fn print_contact(c: &Contact, out: &mut dyn Write, style: Style) -> Result<(), super::Failure> {
     w(
-        io.out,
-        format!("{} ({})", io.style.bold(&c.title), c.domain),
+        out,
+        format!(
+            "{} ({})",
+            style.bold(&printable(&c.title)),
+            printable(&c.domain)
+        ),
     )?;
     match &c.email {
-        Some(e) => w(io.out, format!("  e-mail:  {e}"))?,
-        None => w(io.out, "  e-mail:  none published")?,
+        Some(e) => w(out, format!("  e-mail:  {}", printable(e)))?,
+        None => w(out, "  e-mail:  none published")?,
     }
     if let (Some(handle), Some(acct)) = (c.admin_handle(), &c.account) {
-        w(io.out, format!("  account: {handle}  {}", acct.url))?;
+        w(
+            out,
+            format!(
+                "  account: {}  {}",
+                printable(&handle),
+                printable(&acct.url)
+            ),
+        )?;
     }
-    w(io.out, format!("  about:   {}", c.about_url))?;
+    w(out, format!("  about:   {}", printable(&c.about_url)))?;
     if !c.rules.is_empty() {
         w(
-            io.out,
+            out,
             format!("  rules:   {} (see the about page)", c.rules.len()),
         )?;
     }

@@ -1,13 +1,12 @@
 use super::args::EvalCommand;
-use super::{w, Io};
-use crate::checks::triage_input;
-use crate::corpus;
-use crate::document::Document;
-use crate::error::Error;
-use crate::form::FormSet;
-use crate::triage::{evaluate, triage};
+use super::{w, Io, Outcome};
+use issue_preflight::checks::Checks;
+use issue_preflight::draft::Document;
+use issue_preflight::eval::{corpus, dupes, triage};
+use issue_preflight::form::FormSet;
+use issue_preflight::Error;
 
-pub fn run(cmd: EvalCommand, io: &mut Io<'_>) -> Result<i32, Error> {
+pub fn run(cmd: EvalCommand, io: &mut Io<'_>) -> Outcome {
     match cmd {
         EvalCommand::Triage {
             corpus: path,
@@ -15,10 +14,10 @@ pub fn run(cmd: EvalCommand, io: &mut Io<'_>) -> Result<i32, Error> {
         } => {
             let records = corpus::load(&path).map_err(|e| Error::input(&path, e.to_string()))?;
             let set = FormSet::embedded();
-            let report = evaluate(&records, |r| {
+            let report = triage::evaluate(&records, |r| {
                 let doc = Document::from_body(&set, &r.body, None, Some(&r.title))
                     .expect("a body without --template always reads");
-                triage(&triage_input(&doc))
+                Checks::offline(&set, &doc).triage
             });
             w(
                 io.out,
@@ -33,7 +32,7 @@ pub fn run(cmd: EvalCommand, io: &mut Io<'_>) -> Result<i32, Error> {
         }
         EvalCommand::Dupes { corpus: path } => {
             let records = corpus::load(&path).map_err(|e| Error::input(&path, e.to_string()))?;
-            let report = crate::dupes::evaluate(&records);
+            let report = dupes::evaluate(&records);
             w(
                 io.out,
                 format!("{} records from {}\n", records.len(), path.display()),

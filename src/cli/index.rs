@@ -1,17 +1,19 @@
 use super::args::{Global, IndexCommand};
-use super::common::{github, index_path, repo, runtime};
-use super::{w, Io};
-use crate::dupes::{records_from_github_json, Index};
-use crate::error::Error;
-use crate::github::ListOutcome;
-use crate::issue::IssueRecord;
-use crate::store::now;
+use super::common::services;
+use super::{w, Io, Outcome};
+use issue_preflight::checks::dupes::{records_from_github_json, Index};
+use issue_preflight::draft::store::now;
+use issue_preflight::github::ListOutcome;
+use issue_preflight::issue::IssueRecord;
+use issue_preflight::text::printable;
+use issue_preflight::Error;
 use std::io::Read;
 use std::path::Path;
 
-pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Result<i32, Error> {
-    let repo = repo(global);
-    let path = index_path(global, &repo)?;
+pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
+    let services = services(global)?;
+    let repo = services.repo().clone();
+    let path = services.index_path();
     match cmd {
         IndexCommand::Status => {
             if !path.exists() {
@@ -28,11 +30,11 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Result<i32, E
             let open = index
                 .issues()
                 .iter()
-                .filter(|i| i.state == crate::issue::IssueState::Open)
+                .filter(|i| i.state == issue_preflight::issue::IssueState::Open)
                 .count();
             w(
                 io.out,
-                format!("Index of {} at {}", index.repo, path.display()),
+                format!("Index of {} at {}", printable(&index.repo), path.display()),
             )?;
             w(
                 io.out,
@@ -50,7 +52,7 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Result<i32, E
                 });
             w(io.out, age)?;
             if let Some(u) = &index.meta.last_updated_at {
-                w(io.out, format!("newest change seen: {u}"))?;
+                w(io.out, format!("newest change seen: {}", printable(u)))?;
             }
             Ok(0)
         }
@@ -88,17 +90,19 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Result<i32, E
             Ok(0)
         }
         IndexCommand::Sync => {
-            let gh = github()?;
+            let gh = services.github()?;
             let mut index = if path.exists() {
                 load(&path)?
             } else {
                 Index::new(&repo.to_string())
             };
-            let outcome = runtime()?.block_on(gh.list_issues(
-                &repo,
-                index.meta.last_updated_at.as_deref(),
-                index.meta.etag.as_deref(),
-            ))?;
+            let outcome = services
+                .block_on(gh.list_issues(
+                    &repo,
+                    index.meta.last_updated_at.as_deref(),
+                    index.meta.etag.as_deref(),
+                ))?
+                .map_err(Error::from)?;
             match outcome {
                 ListOutcome::NotModified => {
                     index.meta.synced_at = Some(now());
@@ -122,7 +126,8 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Result<i32, E
                         save(&index, &path)?;
                         return Err(Error::Network(format!(
                             "{e} ({n} issues saved; run `preflight index sync` again to fetch the rest)"
-                        )));
+                        ))
+                        .into());
                     }
                     index.meta.etag = etag;
                     index.meta.synced_at = Some(now());

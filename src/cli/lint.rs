@@ -1,15 +1,16 @@
 use super::args::{Format, Global, LintArgs};
-use super::common::{display_name, read_document};
-use super::{findings_code, w, Io};
-use crate::checks::lint::Severity;
-use crate::document::FormChoice;
-use crate::error::Error;
-use crate::report;
+use super::common::{display_name, read_document, services};
+use super::render;
+use super::{findings_code, w, Io, Outcome};
+use issue_preflight::checks::lint::{lint_document, summary, Severity};
+use issue_preflight::draft::FormChoice;
+use issue_preflight::text::printable;
 
-pub fn run(global: &Global, args: LintArgs, io: &mut Io<'_>) -> Result<i32, Error> {
-    let (set, doc) = read_document(global, &args.input)?;
-    let origin = display_name(&args.input.file);
-    let findings = doc.lint(&set);
+pub fn run(global: &Global, args: LintArgs, io: &mut Io<'_>) -> Outcome {
+    let services = services(global)?;
+    let (set, doc) = read_document(&services, &args.input)?;
+    let origin = printable(&display_name(&args.input.file));
+    let findings = lint_document(&doc, &set);
     let failed = findings.iter().any(|f| f.severity == Severity::Error);
     match args.format {
         Format::Json => {
@@ -27,26 +28,29 @@ pub fn run(global: &Global, args: LintArgs, io: &mut Io<'_>) -> Result<i32, Erro
         Format::Github => {
             let file = (args.input.file != "-").then_some(args.input.file.as_str());
             for f in &findings {
-                w(io.out, report::github_annotation(f, file))?;
+                w(io.out, render::github_annotation(f, file))?;
             }
         }
         Format::Human => {
             let form = match (&doc.form, &doc.choice) {
                 (Some(f), FormChoice::Detected { matched, fields }) => format!(
                     "form: {} ({}), picked from the body: {matched} of its {fields} fields found",
-                    f.form.name, f.file
+                    printable(&f.form.name),
+                    printable(&f.file)
                 ),
-                (Some(f), _) => format!("form: {} ({})", f.form.name, f.file),
+                (Some(f), _) => {
+                    format!("form: {} ({})", printable(&f.form.name), printable(&f.file))
+                }
                 (None, _) => "form: none matches".to_string(),
             };
             w(io.out, format!("{origin}: {form}"))?;
             for f in &findings {
-                w(io.out, report::human_finding(f, io.style))?;
+                w(io.out, render::human_finding(f, io.style))?;
             }
             let verdict = if findings.is_empty() {
                 "clean".to_string()
             } else {
-                report::summary(&findings)
+                summary(&findings)
             };
             w(io.out, verdict)?;
         }

@@ -1,23 +1,76 @@
-//! The front end of the one-shot commands: reads arguments, calls the
-//! library, writes results. Only this module talks to the terminal.
+//! The command line: clap's shapes ([`args`]), one file a command, the
+//! interactive drafter ([`draft`]) and the views that turn the library's
+//! results into text ([`render`]). Only the binary talks to the terminal;
+//! this file maps every failure to its exit code, in one place.
 
-pub mod args;
-pub(crate) mod common;
+mod action;
+mod args;
+mod common;
 mod contact;
+mod desktop;
+mod draft;
 mod dupes;
-pub(crate) use dupes::find as dupes_find;
 mod eval;
 mod index;
 mod lint;
+mod render;
+mod submit;
 mod templates;
 mod triage;
 
-pub use args::Cli;
-use args::Command;
-
-use crate::error::{exit, Error};
-use crate::report::Style;
+use args::{Cli, Command};
+use clap::Parser;
+use issue_preflight::Error;
+use render::Style;
 use std::io::{IsTerminal, Write};
+
+/// Exit codes, as PRODUCT.md fixes them.
+pub mod exit {
+    pub const CLEAN: i32 = 0;
+    pub const FINDINGS: i32 = 1;
+    pub const INPUT: i32 = 2;
+    pub const NETWORK: i32 = 3;
+    /// Ctrl-C at a prompt (128 + SIGINT, as shells report it).
+    pub const INTERRUPTED: i32 = 130;
+}
+
+/// How a command ends when it does not finish.
+#[derive(Debug)]
+pub enum Failure {
+    Error(Error),
+    /// Whoever read the output went away (`| head`): not an error.
+    ClosedPipe,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Error(e)
+    }
+}
+
+pub type Outcome = Result<i32, Failure>;
+
+/// The one place failures become exit codes.
+fn exit_code(e: &Error) -> i32 {
+    match e {
+        Error::Network(_) => exit::NETWORK,
+        Error::Interrupted(_) => exit::INTERRUPTED,
+        Error::Usage(_) | Error::Input { .. } | Error::Form { .. } | Error::State { .. } => {
+            exit::INPUT
+        }
+    }
+}
+
+/// A process whose reader went away ends quietly, as Unix tools do: the
+/// default action of SIGPIPE, which Rust's runtime turns off.
+pub fn reset_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring a signal's default disposition at start-up, before
+    // any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
 
 /// Where a command writes.
 pub struct Io<'a> {
@@ -26,8 +79,9 @@ pub struct Io<'a> {
     pub style: Style,
 }
 
-/// Runs a parsed command line; returns the exit code.
-pub fn run(cli: Cli) -> i32 {
+/// Parses the command line and runs it; returns the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let style = Style::detect(stdout.is_terminal());
@@ -38,39 +92,38 @@ pub fn run(cli: Cli) -> i32 {
         err: &mut err,
         style,
     };
-    match dispatch(cli, &mut io) {
+    let result = dispatch(cli, &mut io).and_then(|code| {
+        io.out.flush().map_err(write_failure)?;
+        Ok(code)
+    });
+    match result {
         Ok(code) => code,
-        Err(e) => {
+        Err(Failure::ClosedPipe) => exit::CLEAN,
+        Err(Failure::Error(e)) => {
             let _ = writeln!(io.err, "error: {e}");
-            e.exit_code()
+            exit_code(&e)
         }
     }
 }
 
-fn dispatch(cli: Cli, io: &mut Io<'_>) -> Result<i32, Error> {
+fn dispatch(cli: Cli, io: &mut Io<'_>) -> Outcome {
     let global = cli.global;
     match cli.command {
-        Command::Draft(args) => crate::drafter::run(&global, args, io),
-        Command::Submit(args) => crate::drafter::submit(&global, args, io),
+        Command::Draft(args) => draft::run(&global, args, io),
+        Command::Submit(args) => submit::run(&global, args, io),
         Command::Lint(args) => lint::run(&global, args, io),
         Command::Triage(args) => triage::run(&global, args, io),
         Command::Dupes(args) => dupes::run(&global, args, io),
         Command::Index(cmd) => index::run(&global, cmd, io),
-        Command::Contact(args) => contact::run(args, io),
+        Command::Contact(args) => contact::run(&global, args, io),
         Command::Eval(cmd) => eval::run(cmd, io),
         Command::Templates(cmd) => templates::run(&global, cmd, io),
-        Command::Action(args) => crate::action::run(&global, args, io),
+        Command::Action(args) => action::run(&global, args, io),
     }
-    .and_then(|code| {
-        io.out
-            .flush()
-            .map_err(|e| Error::Usage(format!("cannot write the output: {e}")))?;
-        Ok(code)
-    })
 }
 
 /// `0` or `1` for a finished check.
-pub(crate) fn findings_code(has_findings: bool) -> i32 {
+pub fn findings_code(has_findings: bool) -> i32 {
     if has_findings {
         exit::FINDINGS
     } else {
@@ -78,7 +131,15 @@ pub(crate) fn findings_code(has_findings: bool) -> i32 {
     }
 }
 
-/// Writes, turning a broken pipe into an error rather than a panic.
-pub(crate) fn w(out: &mut dyn Write, text: impl std::fmt::Display) -> Result<(), Error> {
-    writeln!(out, "{text}").map_err(|e| Error::Usage(format!("cannot write the output: {e}")))
+fn write_failure(e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Failure::ClosedPipe
+    } else {
+        Failure::Error(Error::Usage(format!("cannot write the output: {e}")))
+    }
+}
+
+/// Writes a line.
+pub fn w(out: &mut dyn Write, text: impl std::fmt::Display) -> Result<(), Failure> {
+    writeln!(out, "{text}").map_err(write_failure)
 }

@@ -1,25 +1,26 @@
 use super::args::{Global, TemplatesCommand};
-use super::common::load_forms;
-use super::{findings_code, w, Io};
-use crate::error::Error;
-use crate::form::check::{check_config, check_form};
-use crate::form::FieldKind;
-use crate::input::read_text_file;
+use super::common::services;
+use super::{findings_code, w, Io, Outcome};
+use issue_preflight::files::read_text_file;
+use issue_preflight::form::check::{check_config, check_form};
+use issue_preflight::form::FieldKind;
+use issue_preflight::text::printable as p;
+use issue_preflight::Error;
 use std::path::{Path, PathBuf};
 
-pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Result<i32, Error> {
+pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Outcome {
     match cmd {
         TemplatesCommand::List => {
-            let set = load_forms(global)?;
+            let set = services(global)?.forms(false)?.set;
             w(io.out, format!("Forms from the {}:", set.origin))?;
             for f in &set.forms {
                 w(
                     io.out,
                     format!(
                         "  {:<26} {}  ({})",
-                        f.file,
-                        f.form.name,
-                        f.form.description.trim().replace('\n', " ")
+                        p(&f.file),
+                        p(&f.form.name),
+                        p(f.form.description.trim())
                     ),
                 )?;
             }
@@ -29,28 +30,30 @@ pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Result<i3
             for link in &set.config.contact_links {
                 w(
                     io.out,
-                    format!("Contact link: {} <{}>", link.name, link.url),
+                    format!("Contact link: {} <{}>", p(&link.name), p(&link.url)),
                 )?;
             }
             Ok(0)
         }
         TemplatesCommand::Show { name } => {
-            let set = load_forms(global)?;
+            let set = services(global)?.forms(false)?.set;
             let f = set.select(&name)?;
             let form = &f.form;
             w(
                 io.out,
-                format!("{} ({})", io.style.bold(&form.name), f.file),
+                format!("{} ({})", io.style.bold(&p(&form.name)), p(&f.file)),
             )?;
-            w(io.out, form.description.trim())?;
+            for line in form.description.trim().lines() {
+                w(io.out, p(line))?;
+            }
             if let Some(t) = &form.issue_type {
-                w(io.out, format!("type: {t}"))?;
+                w(io.out, format!("type: {}", p(t)))?;
             }
             if !form.labels.is_empty() {
-                w(io.out, format!("labels: {}", form.labels.join(", ")))?;
+                w(io.out, format!("labels: {}", p(&form.labels.join(", "))))?;
             }
             if let Some(t) = &form.title {
-                w(io.out, format!("title prefix: {t}"))?;
+                w(io.out, format!("title prefix: {}", p(t)))?;
             }
             w(io.out, "")?;
             for field in form.fields() {
@@ -66,22 +69,27 @@ pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Result<i3
                 } else {
                     "optional"
                 };
-                let id = field.id.map(|i| format!(" [id: {i}]")).unwrap_or_default();
-                w(io.out, format!("- {}{id}: {kind}, {req}", field.label))?;
+                let id = field
+                    .id
+                    .map(|i| format!(" [id: {}]", p(i)))
+                    .unwrap_or_default();
+                w(io.out, format!("- {}{id}: {kind}, {req}", p(field.label)))?;
                 if let Some(d) = field.description {
-                    w(io.out, format!("    {}", d.trim().replace('\n', "\n    ")))?;
+                    for line in d.trim().lines() {
+                        w(io.out, format!("    {}", p(line)))?;
+                    }
                 }
-                if let Some(p) = field.placeholder {
-                    w(io.out, format!("    placeholder: {p}"))?;
+                if let Some(ph) = field.placeholder {
+                    w(io.out, format!("    placeholder: {}", p(ph)))?;
                 }
                 if let Some(v) = field.value {
                     w(
                         io.out,
-                        format!("    prefilled: {}", v.trim_end().replace('\n', " | ")),
+                        format!("    prefilled: {}", p(&v.trim_end().replace('\n', " | "))),
                     )?;
                 }
                 for o in field.option_labels() {
-                    w(io.out, format!("    option: {o}"))?;
+                    w(io.out, format!("    option: {}", p(o)))?;
                 }
             }
             Ok(0)
@@ -97,7 +105,7 @@ pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Result<i3
                 match &global.templates {
                     Some(dir) => yaml_files(dir)?.iter().try_for_each(|p| add(p))?,
                     None => files.extend(
-                        crate::form::source::embedded_files()
+                        issue_preflight::form::source::embedded_files()
                             .into_iter()
                             .map(|(n, t)| (format!("embedded:{n}"), t.to_string())),
                     ),
@@ -120,10 +128,16 @@ pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Result<i3
                 } else {
                     check_form(text).1
                 };
-                for p in &problems {
+                for problem in &problems {
                     w(
                         io.out,
-                        format!("{file}:{}:{}: {}", p.pos.line, p.pos.col, p.message),
+                        format!(
+                            "{}:{}:{}: {}",
+                            p(file),
+                            problem.pos.line,
+                            problem.pos.col,
+                            p(&problem.message)
+                        ),
                     )?;
                 }
                 if !problems.is_empty() {

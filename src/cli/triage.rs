@@ -1,14 +1,19 @@
 use super::args::{Global, SimpleFormat, TriageArgs};
-use super::common::read_document;
-use super::{w, Io};
-use crate::checks::triage_input;
-use crate::error::{exit, Error};
-use crate::triage::{triage, Redirect};
+use super::common::{read_document, services};
+use super::render::{reason_line, round};
+use super::{findings_code, w, Io, Outcome};
+use issue_preflight::checks::triage::Redirect;
+use issue_preflight::checks::Checks;
+use issue_preflight::decision::decide;
 
-pub fn run(global: &Global, args: TriageArgs, io: &mut Io<'_>) -> Result<i32, Error> {
-    let (_, doc) = read_document(global, &args.input)?;
-    let t = triage(&triage_input(&doc));
-    let redirect = t.redirect();
+pub fn run(global: &Global, args: TriageArgs, io: &mut Io<'_>) -> Outcome {
+    let services = services(global)?;
+    let (set, doc) = read_document(&services, &args.input)?;
+    let checks = Checks::offline(&set, &doc);
+    // The verdict's own redirect, and whether the decision acts on it.
+    let redirect = checks.triage.redirect();
+    let acted = decide(&checks, services.policy()).redirect.is_some();
+    let t = checks.triage;
     match args.format {
         SimpleFormat::Json => {
             let json = serde_json::json!({
@@ -32,7 +37,7 @@ pub fn run(global: &Global, args: TriageArgs, io: &mut Io<'_>) -> Result<i32, Er
                 ),
             )?;
             for r in &t.reasons {
-                w(io.out, crate::report::reason_line(r))?;
+                w(io.out, reason_line(r))?;
             }
             let advice = match redirect {
                 Some(Redirect::InstanceAdmin) => {
@@ -49,13 +54,5 @@ pub fn run(global: &Global, args: TriageArgs, io: &mut Io<'_>) -> Result<i32, Er
             w(io.out, advice)?;
         }
     }
-    Ok(if redirect.is_some() {
-        exit::FINDINGS
-    } else {
-        exit::CLEAN
-    })
-}
-
-pub(crate) fn round(x: f64) -> f64 {
-    (x * 1000.0).round() / 1000.0
+    Ok(findings_code(acted))
 }

@@ -5,7 +5,7 @@
 use super::check::{parse_config, parse_form};
 use super::model::{FormConfig, IssueForm};
 use crate::error::Error;
-use crate::input::read_text_file;
+use crate::files::read_text_file;
 use std::path::{Path, PathBuf};
 
 /// Mastodon's forms, as shipped under `templates/mastodon/`.

@@ -870,7 +870,7 @@ async fn likely_duplicate_is_listed_with_its_link_and_labelled() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_index_from_the_workflow_cache_replaces_the_search_api() {
-    use issue_preflight::dupes::Index;
+    use issue_preflight::checks::dupes::Index;
     use issue_preflight::issue::{IssueRecord, IssueState};
     let record = |number: u64, title: &str, body: &str| IssueRecord {
         number,

@@ -2,7 +2,7 @@
 //! forms through render, parse and lint.
 
 use crate::support::*;
-use issue_preflight::body::{parse, render};
+use issue_preflight::draft::{parse::parse, render};
 use issue_preflight::form::check::parse_form;
 use issue_preflight::form::{Element, FormSet};
 

@@ -3,7 +3,7 @@
 //! in a pseudo-terminal, plus Ctrl-C and `--resume`.
 
 use crate::support::*;
-use issue_preflight::body::render;
+use issue_preflight::draft::render;
 use issue_preflight::draft::Draft;
 use issue_preflight::form::FormSet;
 use serde_json::{json, Value};

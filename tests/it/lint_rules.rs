@@ -1,9 +1,10 @@
 //! Every lint rule: a body or draft that triggers it, and one that does not.
 
 use crate::support::*;
-use issue_preflight::body::render;
+use issue_preflight::checks::lint::lint_document;
 use issue_preflight::checks::lint::Finding;
-use issue_preflight::document::Document;
+use issue_preflight::draft::render;
+use issue_preflight::draft::Document;
 use issue_preflight::draft::{Answer, Answers, Draft};
 use issue_preflight::form::FormSet;
 
@@ -41,9 +42,10 @@ fn lint_web(title: &str, key: &str, value: Option<&str>) -> Vec<Finding> {
         title: title.into(),
         answers,
     };
-    Document::from_draft(&set, draft, None, None)
-        .unwrap()
-        .lint(&set)
+    lint_document(
+        &Document::from_draft(&set, draft, None, None).unwrap(),
+        &set,
+    )
 }
 
 fn lint_generic(answers: Answers, title: &str) -> Vec<Finding> {
@@ -53,9 +55,10 @@ fn lint_generic(answers: Answers, title: &str) -> Vec<Finding> {
         title: title.into(),
         answers,
     };
-    Document::from_draft(&set, draft, None, None)
-        .unwrap()
-        .lint(&set)
+    lint_document(
+        &Document::from_draft(&set, draft, None, None).unwrap(),
+        &set,
+    )
 }
 
 fn generic_ok() -> Answers {
@@ -106,7 +109,7 @@ fn missing_required_in_a_body_says_no_response() {
     let form = &set.find("1.web_bug_report.yml").unwrap().form;
     let body = render(form, &web_answers()).replace("v4.3.1", "_No response_");
     let doc = Document::from_body(&set, &body, None, None).unwrap();
-    let f = doc.lint(&set);
+    let f = lint_document(&doc, &set);
     assert_eq!(codes(&f), ["missing-required"]);
     assert_eq!(f[0].field.as_deref(), Some("Mastodon version"));
 }
@@ -152,9 +155,10 @@ fn prefilled_value_untouched() {
         title: GOOD_TITLE.into(),
         answers,
     };
-    let f = Document::from_draft(&set, draft, None, None)
-        .unwrap()
-        .lint(&set);
+    let f = lint_document(
+        &Document::from_draft(&set, draft, None, None).unwrap(),
+        &set,
+    );
     assert_eq!(codes(&f), ["prefilled-untouched"]);
     assert_eq!(f[0].severity.as_str(), "note");
 }
@@ -269,13 +273,10 @@ fn unknown_section_and_unknown_answer() {
         "### Screen reader\n\nNVDA 2024.1\n\n### Browser name and version",
     );
     let doc = Document::from_body(&set, &edited, None, None).unwrap();
-    let f = doc.lint(&set);
+    let f = lint_document(&doc, &set);
     assert_eq!(codes(&f), ["unknown-section"]);
     assert_eq!(f[0].field.as_deref(), Some("Screen reader"));
-    assert!(Document::from_body(&set, &body, None, None)
-        .unwrap()
-        .lint(&set)
-        .is_empty());
+    assert!(lint_document(&Document::from_body(&set, &body, None, None).unwrap(), &set).is_empty());
 
     assert_eq!(
         codes(&lint_web(GOOD_TITLE, "Favourite colour", Some("blue"))),
@@ -289,7 +290,7 @@ fn body_matching_no_form() {
     let doc =
         Document::from_body(&set, "Hi, my account is locked. Please help!", None, None).unwrap();
     assert!(doc.form.is_none());
-    assert_eq!(codes(&doc.lint(&set)), ["no-matching-form"]);
+    assert_eq!(codes(&lint_document(&doc, &set)), ["no-matching-form"]);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! render → parse → render is the identity for generated forms and answers.
 
-use issue_preflight::body::{parse, render};
+use issue_preflight::draft::{parse::parse, render};
 use issue_preflight::draft::{Answer, Answers};
 use issue_preflight::form::model::*;
 use issue_preflight::form::{Element, IssueForm};

@@ -1,10 +1,123 @@
 //! Sending a reporter elsewhere, with their text: to their own server's
 //! admin, to Discussions, or to the private security channel.
 
-use crate::body::NO_RESPONSE;
+use super::Session;
+use crate::checks::triage::Redirect;
+use crate::draft::store::Status;
+use crate::draft::NO_RESPONSE;
 use crate::draft::{answer_for, Answers};
+use crate::error::Error;
 use crate::form::{FormConfig, IssueForm};
 use crate::mastodon::Contact;
+use crate::services::Services;
+use std::path::PathBuf;
+
+/// Where the reporter was sent, with what to show them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redirected {
+    pub to: Target,
+    /// The drafted text, saved beside the draft, ready to paste or mail.
+    pub handover: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// The admins of the reporter's server.
+    Admin(Admin),
+    /// The repository's community channels: (name, url).
+    Discussions(Vec<(String, String)>),
+    /// The private channels for vulnerabilities: links and addresses.
+    Security(Vec<String>),
+}
+
+/// The reporter's server, as far as it is known.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Admin {
+    /// No server known: its About page lists its admins.
+    Unknown,
+    /// The server answered: who runs it, a `mailto:` link with the text,
+    /// and a short message for the admin account.
+    Found {
+        contact: Box<Contact>,
+        mailto: Option<String>,
+        message: Option<String>,
+    },
+    /// The server could not say (`why`); its About page still can.
+    Unreachable {
+        server: String,
+        about: String,
+        why: String,
+    },
+}
+
+/// Sends the session's reporter where `to` says, with their text; the
+/// draft is marked as redirected.
+pub fn redirect(services: &Services, s: &mut Session, to: Redirect) -> Result<Redirected, Error> {
+    let title = s.title();
+    let text = handover_text(&s.form.form, &title, &s.saved.draft.answers);
+    let handover = s.write_side("handover.txt", &text)?;
+    let repo_url = services.repo().html_url();
+    let (target, status) = match to {
+        Redirect::InstanceAdmin => {
+            let admin = admin(services, s, &title, &text);
+            let status = match &admin {
+                Admin::Unknown => "instance admin".to_string(),
+                Admin::Found { contact, .. } => format!("admin of {}", contact.domain),
+                Admin::Unreachable { server, .. } => format!("admin of {server}"),
+            };
+            (Target::Admin(admin), status)
+        }
+        Redirect::Discussions => {
+            let links = discussion_links(&s.forms.config);
+            let first = links
+                .first()
+                .map_or(format!("{repo_url}/discussions"), |l| l.1.clone());
+            let links = if links.is_empty() {
+                vec![("Discussions".to_string(), first.clone())]
+            } else {
+                links
+            };
+            (Target::Discussions(links), first)
+        }
+        Redirect::Security => {
+            let channels = s
+                .forms
+                .security
+                .as_deref()
+                .map(security_channels)
+                .filter(|c| !c.is_empty())
+                .unwrap_or_else(|| vec![format!("{repo_url}/security/advisories/new")]);
+            let first = channels[0].clone();
+            (Target::Security(channels), first)
+        }
+    };
+    s.saved.status = Status::Redirected { to: status };
+    s.save()?;
+    Ok(Redirected {
+        to: target,
+        handover,
+    })
+}
+
+fn admin(services: &Services, s: &Session, title: &str, text: &str) -> Admin {
+    let Some((server, named)) = s.server() else {
+        return Admin::Unknown;
+    };
+    match services.contact(&server, named) {
+        Ok(contact) => Admin::Found {
+            mailto: contact.email.as_deref().map(|e| mailto(e, title, text)),
+            message: contact
+                .admin_handle()
+                .map(|_| admin_message(&contact, s.handle.as_deref(), title)),
+            contact: Box::new(contact),
+        },
+        Err(e) => Admin::Unreachable {
+            server: server.domain.clone(),
+            about: server.about_url(),
+            why: e.to_string(),
+        },
+    }
+}
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// Characters left as they are in a `mailto:` or query component.

@@ -1,11 +1,159 @@
 //! Filing: through the API with a token, or as a prefilled new-issue URL
-//! without one.
+//! without one (then the answers go to a file to paste from).
 
-use crate::body::render;
-use crate::draft::{answer_for, Answers};
+use super::redirect::encode;
+use super::Session;
+use crate::draft::store::{now, Status};
+use crate::draft::{answer_for, render, Answers};
+use crate::error::Error;
 use crate::form::{FieldKind, IssueForm};
-use crate::redirect::encode;
+use crate::github::{GitHubError, NewIssue};
 use crate::repo::Repo;
+use crate::services::Services;
+use std::path::PathBuf;
+
+/// How a draft was filed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filed {
+    /// Opened through the API.
+    New {
+        number: u64,
+        url: String,
+        /// The labels or the issue type asked for are not on the issue
+        /// (no permission to set them).
+        dropped: Vec<&'static str>,
+        /// A visual bug: a screenshot would help, and only the web page
+        /// can take one.
+        screenshots: bool,
+    },
+    /// Filed before: by an earlier run, or by a create request whose
+    /// answer never came.
+    Already { url: String },
+    /// No token (or `--web`): a page to finish on.
+    Web {
+        url: String,
+        /// Set when the URL cannot carry the answers: the file holding
+        /// them, ready to paste field by field, and its text.
+        paste: Option<(PathBuf, String)>,
+        /// Whether this is for lack of a token (rather than `--web`).
+        no_token: bool,
+    },
+}
+
+/// Files the session's draft, through the API when there is a token and
+/// `web` is not asked for, else as a prefilled URL. On an API failure the
+/// draft is kept, and the error names what to run next.
+pub fn file(services: &Services, s: &mut Session, web: bool) -> Result<Filed, Error> {
+    if let Some(url) = s.is_filed() {
+        return Ok(Filed::Already {
+            url: url.to_string(),
+        });
+    }
+    let gh = if web { None } else { Some(services.github()?) };
+    let Some(gh) = gh.filter(|g| g.has_token()) else {
+        return on_the_web(services.repo(), s, !web);
+    };
+    let repo = services.repo().clone();
+    let title = s.title();
+
+    // A create request that got no answer may still have created the
+    // issue: look for it before filing again.
+    if let Status::Filing { since } = s.saved.status {
+        // A token that cannot name its user (an app's) still lets us look
+        // for the title among everyone's recent issues.
+        let me = match services.block_on(gh.current_user_login())? {
+            Ok(login) => login,
+            Err(e) if e.is_network() => return Err(e.into()),
+            Err(_) => String::new(),
+        };
+        let found =
+            services.block_on(gh.find_issue_by_title(&repo, &title, &me, Some(since)))??;
+        if let Some(found) = found {
+            s.saved.status = Status::Filed {
+                url: found.url.clone(),
+                number: Some(found.number),
+            };
+            s.save()?;
+            return Ok(Filed::Already { url: found.url });
+        }
+    }
+
+    s.saved.status = Status::Filing { since: now() };
+    s.save()?;
+    let form = &s.form.form;
+    let new = NewIssue {
+        title,
+        body: render(form, &s.saved.draft.answers),
+        labels: form.labels.clone(),
+        issue_type: form.issue_type.clone(),
+    };
+    match services.block_on(gh.create_issue(&repo, &new))? {
+        Ok(created) => {
+            s.saved.status = Status::Filed {
+                url: created.url.clone(),
+                number: Some(created.number),
+            };
+            s.save()?;
+            let mut dropped = Vec::new();
+            if created.dropped_labels {
+                dropped.push("labels");
+            }
+            if created.dropped_type {
+                dropped.push("issue type");
+            }
+            Ok(Filed::New {
+                number: created.number,
+                url: created.url,
+                dropped,
+                screenshots: wants_screenshots(&s.form.form),
+            })
+        }
+        Err(e) => {
+            // Only a request that may have reached GitHub keeps `Filing`.
+            if !(e.is_network()
+                || matches!(
+                    e,
+                    GitHubError::Server { .. } | GitHubError::Malformed { .. }
+                ))
+            {
+                s.saved.status = Status::Drafting;
+            }
+            s.save()?;
+            Err(Error::Network(format!(
+                "{e}; nothing is lost: the draft is saved as {}, and `preflight draft --resume {}` files it again",
+                s.saved.id, s.saved.id
+            )))
+        }
+    }
+}
+
+/// A prefilled new-issue URL, and the answers in a file where the URL
+/// cannot carry them.
+fn on_the_web(repo: &Repo, s: &mut Session, no_token: bool) -> Result<Filed, Error> {
+    let title = s.title();
+    let form = &s.form;
+    let p = prefilled_url(
+        &html_base(),
+        repo,
+        &form.file,
+        &form.form,
+        &title,
+        &s.saved.draft.answers,
+    );
+    let paste = if p.complete {
+        None
+    } else {
+        let text = paste_sheet(&form.form, &title, &s.saved.draft.answers);
+        Some((s.write_side("paste.txt", &text)?, text))
+    };
+    s.saved.status = Status::Redirected { to: p.url.clone() };
+    s.save()?;
+    Ok(Filed::Web {
+        url: p.url,
+        paste,
+        no_token,
+    })
+}
 
 /// Past this, GitHub's new-issue URLs break.
 pub const MAX_URL_CHARS: usize = 8_000;
@@ -116,67 +264,6 @@ pub fn wants_screenshots(form: &IssueForm) -> bool {
     ]
     .iter()
     .any(|k| text.contains(k))
-}
-
-/// Opens a URL in the browser without a shell; the URL is one argument.
-/// Returns whether a browser was started.
-pub fn open_in_browser(url: &str) -> bool {
-    if std::env::var_os("PREFLIGHT_NO_BROWSER").is_some() {
-        return false;
-    }
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(unix) {
-        "xdg-open"
-    } else {
-        return false;
-    };
-    std::process::Command::new(opener)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .is_ok()
-}
-
-/// Puts `text` on the clipboard through the system's own tool, fed on
-/// standard input (no shell, no arguments from the text). The tools are
-/// used rather than a clipboard crate because on X11 and Wayland the
-/// clipboard lives only as long as the process that owns it, and these
-/// tools keep serving it after `preflight` exits. Returns the tool used.
-pub fn copy_to_clipboard(text: &str) -> Option<&'static str> {
-    use std::io::Write;
-    let has = |v: &str| std::env::var_os(v).is_some_and(|x| !x.is_empty());
-    let candidates: &[(&'static str, &[&str])] = if cfg!(target_os = "macos") {
-        &[("pbcopy", &[])]
-    } else if has("WAYLAND_DISPLAY") {
-        &[("wl-copy", &[]), ("xclip", &["-selection", "clipboard"])]
-    } else if has("DISPLAY") {
-        &[
-            ("xclip", &["-selection", "clipboard"]),
-            ("xsel", &["--clipboard", "--input"]),
-        ]
-    } else {
-        &[]
-    };
-    for (tool, args) in candidates {
-        let child = std::process::Command::new(tool)
-            .args(*args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn();
-        let Ok(mut child) = child else { continue };
-        let written = child
-            .stdin
-            .take()
-            .is_some_and(|mut stdin| stdin.write_all(text.as_bytes()).is_ok());
-        if written && child.wait().is_ok_and(|s| s.success()) {
-            return Some(tool);
-        }
-    }
-    None
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@
 use crate::draft::Draft;
 use crate::error::Error;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -99,22 +98,6 @@ pub struct Store {
 }
 
 impl Store {
-    /// `$XDG_STATE_HOME/issue-preflight/drafts`, else
-    /// `~/.local/state/issue-preflight/drafts`.
-    pub fn from_env() -> Result<Store, Error> {
-        let base = std::env::var_os("XDG_STATE_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-            .ok_or_else(|| {
-                Error::Usage(
-                    "neither XDG_STATE_HOME nor HOME is set, so drafts have nowhere to be saved; set one"
-                        .into(),
-                )
-            })?;
-        Ok(Store::at(base.join("issue-preflight/drafts")))
-    }
-
     pub fn at(dir: impl Into<PathBuf>) -> Store {
         Store { dir: dir.into() }
     }
@@ -144,16 +127,8 @@ impl Store {
         Ok(path)
     }
 
-    /// Temporary file in the same folder (created 0600), then a rename.
     fn write_atomic(&self, path: &Path, bytes: &[u8]) -> Result<(), Error> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| Error::state(&self.dir, e))?;
-        let mut tmp =
-            tempfile::NamedTempFile::new_in(&self.dir).map_err(|e| Error::state(&self.dir, e))?;
-        tmp.write_all(bytes)
-            .and_then(|_| tmp.as_file().sync_all())
-            .map_err(|e| Error::state(path, e))?;
-        tmp.persist(path).map_err(|e| Error::state(path, e.error))?;
-        Ok(())
+        crate::files::write_atomic(path, &[bytes]).map_err(|e| Error::state(path, e))
     }
 
     pub fn load(&self, id: &str) -> Result<SavedDraft, Error> {

@@ -10,15 +10,12 @@
 //!
 //! Nothing here prints or touches the network.
 
-mod eval;
 mod import;
 mod index;
 mod query;
 mod rank;
-pub mod synth;
 mod text;
 
-pub use eval::{evaluate, evaluate_with_links, DupesEval, PairResult};
 pub use import::{records_from_github_file, records_from_github_json, ImportError};
 pub use index::{Index, IndexError, SyncMeta, FORMAT_VERSION, SNIPPET_BYTES};
 pub use query::search_query;

@@ -9,12 +9,9 @@
 //! (see `signals`), no model. Every verdict carries its reasons and a
 //! confidence; drafts in a language the rules don't cover get a low one.
 
-mod eval;
 mod lang;
 mod signals;
 mod text;
-
-pub use eval::{evaluate, EvalReport, Miss};
 
 use signals::{Draft, Hit};
 

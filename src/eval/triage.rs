@@ -7,8 +7,8 @@
 //! works-as-intended, junk) have no right answer: they are counted apart and
 //! left out of every precision and recall.
 
-use super::{Triage, Verdict};
-use crate::corpus::Record;
+use crate::checks::triage::{Triage, Verdict};
+use crate::eval::corpus::Record;
 
 /// Corpus kinds, in row order.
 pub const KINDS: [&str; 4] = ["support", "bug", "feature", "other"];
@@ -241,7 +241,7 @@ impl std::fmt::Display for EvalReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::triage::Reason;
+    use crate::checks::triage::Reason;
 
     fn rec(id: &str, kind: &str) -> Record {
         serde_json::from_value(serde_json::json!({"id": id, "title": id, "kind": kind})).unwrap()

@@ -1,6 +1,16 @@
 //! A draft: the answers to one form, keyed by field id or label, plus the
 //! title. This is what the drafter saves, `--answers` reads and `lint` takes
-//! as YAML.
+//! as YAML; [`render`] makes the issue body GitHub would make of it,
+//! [`parse`] reads a body back, [`document`] reads whatever the user hands
+//! over against the forms, and [`store`] keeps drafts on disk.
+
+pub mod document;
+pub mod parse;
+pub mod render;
+pub mod store;
+
+pub use document::{Document, FormChoice};
+pub use render::{render, NO_RESPONSE};
 
 use crate::form::{Field, FieldKind, IssueForm};
 use indexmap::IndexMap;

@@ -5,7 +5,7 @@
 //! re-word an earlier one and are marked as its duplicate. Deterministic for
 //! a given seed.
 
-use crate::issue::{IssueRecord, IssueState};
+use issue_preflight::issue::{IssueRecord, IssueState};
 
 /// A small xorshift64* generator: deterministic, no dependency.
 struct Rng(u64);

@@ -190,7 +190,7 @@ pub(crate) fn detect<'a>(words: impl Iterator<Item = &'a str>, raw: &str) -> Lan
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::triage::text::tokenize;
+    use crate::checks::triage::text::tokenize;
 
     fn guess(s: &str) -> Lang {
         let mut t = Vec::new();

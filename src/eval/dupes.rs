@@ -3,8 +3,8 @@
 //! body) among the other issues of its repository; where does the original
 //! rank?
 
-use super::{rank, Index, Query};
-use crate::corpus::Record;
+use crate::checks::dupes::{rank, Index, Query};
+use crate::eval::corpus::Record;
 use crate::issue::IssueRecord;
 use std::fmt;
 

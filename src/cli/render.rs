@@ -1,7 +1,12 @@
-//! Rendering findings for people, for machines (JSON) and for GitHub
-//! (workflow-command annotations): one source of truth, three views.
+//! The library's results as text: findings, triage reasons and candidates
+//! for people, and lint findings as GitHub annotations. JSON comes from
+//! the results' own serde shapes.
 
-use crate::checks::lint::{Finding, Severity};
+use issue_preflight::action::workflow;
+use issue_preflight::checks::dupes::Candidate;
+use issue_preflight::checks::lint::{Finding, Severity};
+use issue_preflight::checks::triage::Reason;
+use issue_preflight::text::printable;
 use std::fmt::Write as _;
 
 /// ANSI colour, only where the output is a terminal and NO_COLOR is unset.
@@ -39,28 +44,12 @@ impl Style {
     }
 }
 
-/// Text from issues and answers, made safe to print on one terminal line:
-/// control characters (escape sequences, line breaks) and bidirectional
-/// overrides would let it redraw or disguise what the terminal shows.
-pub fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\n' | '\r' | '\t' => ' ',
-            c if c.is_control() => '\u{FFFD}',
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => {
-                '\u{FFFD}'
-            }
-            c => c,
-        })
-        .collect()
-}
-
 /// One line a triage reason: `  +3.00  signal: evidence`.
-pub fn reason_line(r: &crate::triage::Reason) -> String {
+pub fn reason_line(r: &Reason) -> String {
     format!(
         "  {:+.2}  {}: {}",
         r.weight,
-        r.signal,
+        printable(&r.signal),
         printable(&r.evidence)
     )
 }
@@ -73,41 +62,28 @@ pub fn human_finding(f: &Finding, style: Style) -> String {
     }
     let _ = write!(line, " {}", printable(&f.message));
     if !f.hint.is_empty() {
-        let _ = write!(line, " (hint: {})", f.hint);
+        let _ = write!(line, " (hint: {})", printable(&f.hint));
     }
     line
 }
 
-/// `N errors, N warnings, N notes`.
-pub fn summary(findings: &[Finding]) -> String {
-    let count = |s| findings.iter().filter(|f| f.severity == s).count();
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    format!(
-        "{}, {}, {}",
-        plural(count(Severity::Error), "error"),
-        plural(count(Severity::Warning), "warning"),
-        plural(count(Severity::Note), "note")
-    )
-}
-
-/// A GitHub workflow command: `::error file=…,line=…,title=…::message`.
+/// A finding as a workflow command: `::error file=…,line=…,title=…::message`.
 pub fn github_annotation(f: &Finding, file: Option<&str>) -> String {
     let level = match f.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Note => "notice",
     };
-    let mut props = Vec::new();
+    let line = f.line.map(|l| l.to_string());
+    let title = format!("preflight {}", f.code.code());
+    let mut props: Vec<(&str, &str)> = Vec::new();
     if let Some(file) = file {
-        props.push(format!("file={}", escape_property(file)));
-        if let Some(line) = f.line {
-            props.push(format!("line={line}"));
+        props.push(("file", file));
+        if let Some(line) = &line {
+            props.push(("line", line));
         }
     }
-    props.push(format!(
-        "title={}",
-        escape_property(&format!("preflight {}", f.code.code()))
-    ));
+    props.push(("title", &title));
     let mut msg = match &f.field {
         Some(field) => format!("{field}: {}", f.message),
         None => f.message.clone(),
@@ -115,25 +91,30 @@ pub fn github_annotation(f: &Finding, file: Option<&str>) -> String {
     if !f.hint.is_empty() {
         let _ = write!(msg, " (hint: {})", f.hint);
     }
-    format!("::{level} {}::{}", props.join(","), escape_data(&msg))
+    workflow::command(level, &props, &msg)
 }
 
-/// Escaping of a workflow command's message.
-pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+/// One line a candidate: `0.89  #101 [open] Title  URL`.
+pub fn candidate_line(c: &Candidate, style: Style) -> String {
+    format!(
+        "{:.2}  #{} [{}] {}  {}",
+        c.score,
+        c.number,
+        c.state,
+        style.bold(&printable(&c.title)),
+        printable(&c.url)
+    )
 }
 
-/// Escaping of a workflow command's property value.
-pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+/// Scores and confidences as JSON shows them.
+pub fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::lint::Rule;
+    use issue_preflight::checks::lint::Rule;
 
     fn finding() -> Finding {
         Finding {
@@ -156,13 +137,10 @@ mod tests {
     }
 
     #[test]
-    fn printable_defuses_escapes_and_bidi() {
-        assert_eq!(
-            printable("a\x1b[2Jb\nc\u{202E}d"),
-            "a\u{FFFD}[2Jb c\u{FFFD}d"
-        );
+    fn findings_shown_to_people_carry_no_escapes() {
         let mut f = finding();
         f.message = "`\x1b]0;pwned\x07` is not a version".into();
+        f.hint = "\x1b[2J".into();
         assert!(!human_finding(&f, Style { color: false }).contains('\x1b'));
     }
 

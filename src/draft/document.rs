@@ -2,9 +2,9 @@
 //! text), read against the repository's forms: the common input of lint,
 //! triage and duplicate search.
 
-use crate::body::{self, ParsedBody};
-use crate::checks::lint::{self, Finding, LintInput};
-use crate::draft::{answer_for, Answers, Draft};
+use super::parse::{self, ParsedBody};
+use super::render;
+use super::{answer_for, Answers, Draft};
 use crate::error::Error;
 use crate::form::{FieldKind, FormSet, LoadedForm};
 use indexmap::IndexMap;
@@ -41,8 +41,8 @@ impl Document {
         template: Option<&str>,
         title: Option<&str>,
     ) -> Result<Document, Error> {
-        if crate::draft::looks_like_draft(text) {
-            match crate::store::parse_draft(text) {
+        if super::looks_like_draft(text) {
+            match super::store::parse_draft(text) {
                 Ok((draft, _)) => return Document::from_draft(set, draft, template, title),
                 // Free text may have a line that starts with `answers:`;
                 // only a file that names its template is surely a draft.
@@ -74,8 +74,8 @@ impl Document {
     }
 
     /// Answers to a form already chosen.
-    pub fn for_form(form: LoadedForm, title: String, answers: crate::draft::Answers) -> Document {
-        let body = body::render(&form.form, &answers);
+    pub fn for_form(form: LoadedForm, title: String, answers: Answers) -> Document {
+        let body = render::render(&form.form, &answers);
         Document {
             form: Some(form),
             choice: FormChoice::Named,
@@ -95,7 +95,7 @@ impl Document {
     ) -> Result<Document, Error> {
         let (form, choice) = match template {
             Some(spec) => (Some(set.select(spec)?), FormChoice::Named),
-            None => match body::detect_form(set, text) {
+            None => match parse::detect_form(set, text) {
                 Some(d) => (
                     Some(d.form.clone()),
                     FormChoice::Detected {
@@ -106,7 +106,7 @@ impl Document {
                 None => (None, FormChoice::None),
             },
         };
-        let parsed = form.as_ref().map(|f| body::parse(&f.form, text));
+        let parsed = form.as_ref().map(|f| parse::parse(&f.form, text));
         Ok(Document {
             answers: parsed
                 .as_ref()
@@ -118,35 +118,6 @@ impl Document {
             body: text.to_string(),
             parsed,
         })
-    }
-
-    /// Lint findings, most severe first.
-    pub fn lint(&self, set: &FormSet) -> Vec<Finding> {
-        let mut findings = match &self.form {
-            None => {
-                let names: Vec<&str> = set.forms.iter().map(|f| f.form.name.as_str()).collect();
-                vec![lint::no_matching_form(&names)]
-            }
-            Some(form) => {
-                let mut f = lint::lint(&LintInput {
-                    form: &form.form,
-                    answers: &self.answers,
-                    title: self.title.as_deref(),
-                    body: &self.body,
-                    parsed: self.parsed.as_ref(),
-                });
-                // A named form none of whose headings appear: say so once
-                // rather than only listing every missing answer.
-                if let Some(p) = &self.parsed {
-                    if p.lines.is_empty() && !self.body.trim().is_empty() {
-                        f.insert(0, lint::no_matching_form(&[form.form.name.as_str()]));
-                    }
-                }
-                f
-            }
-        };
-        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-        findings
     }
 
     /// Answers as text by key, in form order (for JSON output and triage).

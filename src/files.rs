@@ -2,8 +2,9 @@
 //! so a wrong path, a binary file or a huge body ends in one clear sentence.
 
 use crate::error::Error;
+use etcetera::BaseStrategy;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The most any input may weigh. GitHub takes bodies of 65,536 characters;
 /// anything far past that is a mistake, not an issue.
@@ -78,3 +79,53 @@ fn decode(what: &str, buf: Vec<u8>) -> Result<String, Error> {
         ),
     })
 }
+
+/// The user's cache folder: `$XDG_CACHE_HOME`, else `~/.cache`.
+pub fn cache_home() -> Result<PathBuf, Error> {
+    Ok(base_dirs()?.cache_dir())
+}
+
+/// The user's state folder: `$XDG_STATE_HOME`, else `~/.local/state`.
+pub fn state_home() -> Result<PathBuf, Error> {
+    base_dirs()?
+        .state_dir()
+        .ok_or_else(|| Error::Usage("this system has no state folder; set XDG_STATE_HOME".into()))
+}
+
+/// XDG on every Unix, macOS included, as command-line tools there
+/// expect (`~/.cache`, not `~/Library/Caches`).
+fn base_dirs() -> Result<impl BaseStrategy, Error> {
+    etcetera::choose_base_strategy().map_err(|_| {
+        Error::Usage(
+            "neither HOME nor the XDG folders are set, so the cache and drafts have nowhere to go; set HOME".into(),
+        )
+    })
+}
+
+/// Writes `parts` to `path` so that a crash leaves the old file or the new
+/// one, never half of either: a private temporary file in the same folder
+/// (0600 where permissions exist), synced, then renamed over the target.
+pub fn write_atomic(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)?;
+    {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file_mut());
+        for p in parts {
+            w.write_all(p)?;
+        }
+        w.flush()?;
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Temporary files [`write_atomic`] makes start with this.
+pub const TEMP_PREFIX: &str = ".preflight-tmp-";

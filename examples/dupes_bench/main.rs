@@ -4,10 +4,11 @@
 //!
 //! cargo build --release --bins --examples && target/release/examples/dupes_bench [ISSUES] [RUNS]
 
-use issue_preflight::dupes::synth::generate;
+mod synth;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use synth::generate;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,0 +1,329 @@
+//! What one run of the tool works with: the repository, the folders, the
+//! policy, and the process's one async runtime and one GitHub client (built
+//! on first use, so that offline commands never start them, and the token
+//! is looked for once).
+//!
+//! Two policies live here because every front end shares them: where the
+//! forms come from ([`Services::forms`]) and where duplicate candidates come
+//! from ([`Services::find_duplicates`]).
+
+use crate::checks::dupes::{self, Candidate, Index, Query};
+use crate::decision::{Policy, CONTACT_TIMEOUT, INDEX_FRESH_SECS, SEARCH_LIMIT};
+use crate::draft::store::{now, Store};
+use crate::error::Error;
+use crate::form::{FormSet, Origin};
+use crate::github::{GitHub, TemplateCache};
+use crate::mastodon::{self, Contact, Reach, ServerAddr};
+use crate::repo::Repo;
+use std::cell::OnceCell;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+
+/// Where a run's state and cache live, and what it works on.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub repo: Repo,
+    /// `--templates DIR`: a folder of forms that wins over every other source.
+    pub templates: Option<PathBuf>,
+    /// A checkout whose `.github/ISSUE_TEMPLATE` holds the repository's
+    /// forms (the Action's workspace).
+    pub checkout: Option<PathBuf>,
+    /// The issue index and the forms cache.
+    pub cache_dir: PathBuf,
+    /// Saved drafts.
+    pub state_dir: PathBuf,
+    pub policy: Policy,
+}
+
+impl Settings {
+    /// The folders from `cache_dir` (`--cache-dir`, `PREFLIGHT_CACHE_DIR`)
+    /// or the XDG base directories (`$XDG_CACHE_HOME/issue-preflight`,
+    /// `$XDG_STATE_HOME/issue-preflight`, under `~/.cache` and
+    /// `~/.local/state` when unset).
+    pub fn new(repo: Repo, cache_dir: Option<PathBuf>) -> Result<Settings, Error> {
+        let cache_dir = match cache_dir {
+            Some(dir) => dir,
+            None => crate::files::cache_home()?.join("issue-preflight"),
+        };
+        Ok(Settings {
+            repo,
+            templates: None,
+            checkout: None,
+            cache_dir,
+            state_dir: crate::files::state_home()?.join("issue-preflight"),
+            policy: Policy::default(),
+        })
+    }
+}
+
+/// Where the forms came from, and what went wrong on the way.
+#[derive(Debug, Clone)]
+pub struct Forms {
+    pub set: FormSet,
+    /// Set when a source failed and another served instead.
+    pub note: Option<String>,
+}
+
+/// Candidates, and a note when they come from a fallback.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub candidates: Vec<Candidate>,
+    pub note: Option<String>,
+}
+
+/// How to look for duplicates.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub limit: usize,
+    /// The local index only; never the network.
+    pub offline: bool,
+    /// An index to use whatever its age (the Action's `index:`), instead
+    /// of the default one, which is used only while fresh.
+    pub index: Option<PathBuf>,
+    /// Failures become notes (the drafter, the Action) instead of errors
+    /// (the `dupes` command).
+    pub lenient: bool,
+}
+
+/// Who named a server decides which addresses may be contacted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    /// On purpose: `--instance`, `preflight contact X`, or typed when the
+    /// drafter asked. Any address, loopback included.
+    ByUser,
+    /// Read from text someone wrote (a title, an answer, a handle, a draft
+    /// file, an issue): public addresses only.
+    InText,
+}
+
+pub struct Services {
+    pub settings: Settings,
+    runtime: OnceCell<tokio::runtime::Runtime>,
+    github: OnceCell<GitHub>,
+}
+
+impl Services {
+    pub fn new(settings: Settings) -> Services {
+        Services {
+            settings,
+            runtime: OnceCell::new(),
+            github: OnceCell::new(),
+        }
+    }
+
+    pub fn repo(&self) -> &Repo {
+        &self.settings.repo
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.settings.policy
+    }
+
+    /// Runs a future on the process's runtime. The tool makes one request
+    /// at a time, so one thread serves.
+    pub fn block_on<F: Future>(&self, f: F) -> Result<F::Output, Error> {
+        if self.runtime.get().is_none() {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+            let _ = self.runtime.set(rt);
+        }
+        Ok(self.runtime.get().expect("set above").block_on(f))
+    }
+
+    /// The GitHub client: `GITHUB_API_URL`, and the token from
+    /// `GITHUB_TOKEN`, `GH_TOKEN` or `gh auth token`, looked for once.
+    pub fn github(&self) -> Result<&GitHub, Error> {
+        if self.github.get().is_none() {
+            let gh = GitHub::from_env()?;
+            let _ = self.github.set(gh);
+        }
+        Ok(self.github.get().expect("set above"))
+    }
+
+    /// Saved drafts.
+    pub fn store(&self) -> Store {
+        Store::at(self.settings.state_dir.join("drafts"))
+    }
+
+    /// Where the issue index of the repository lives.
+    pub fn index_path(&self) -> PathBuf {
+        let repo = self.repo();
+        self.settings
+            .cache_dir
+            .join("index")
+            .join(format!("{}__{}.idx", repo.owner, repo.name))
+    }
+
+    /// The forms in use, first match wins: `--templates DIR`; the
+    /// checkout's forms; for Mastodon, the embedded forms (no network);
+    /// the repository's live forms (cached, and the cached copy when
+    /// GitHub cannot be reached). `lenient` (the Action) turns a failure
+    /// into a note and checks with the embedded forms or none; otherwise a
+    /// failure is an error.
+    pub fn forms(&self, lenient: bool) -> Result<Forms, Error> {
+        if let Some(dir) = &self.settings.templates {
+            return Ok(Forms {
+                set: FormSet::from_dir(dir)?,
+                note: None,
+            });
+        }
+        let mut note = None;
+        if let Some(checkout) = &self.settings.checkout {
+            let local = checkout.join(".github").join("ISSUE_TEMPLATE");
+            if local.is_dir() {
+                match FormSet::from_dir(&local) {
+                    Ok(set) if !set.forms.is_empty() => return Ok(Forms { set, note: None }),
+                    Ok(_) => {}
+                    Err(e) if lenient => {
+                        note = Some(format!(
+                            "the checkout's issue forms cannot be used ({e}); asking GitHub"
+                        ))
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        let repo = self.repo().clone();
+        if repo.is_mastodon() {
+            return Ok(Forms {
+                set: FormSet::embedded(),
+                note,
+            });
+        }
+        let remote = self.remote_forms(&repo);
+        match remote {
+            Ok(Some(set)) => Ok(Forms { set, note }),
+            Ok(None) if lenient => Ok(Forms {
+                set: no_forms(&repo),
+                note,
+            }),
+            Ok(None) => Err(Error::Usage(format!(
+                "{repo} has no issue forms in .github/ISSUE_TEMPLATE; give a folder with --templates"
+            ))),
+            Err(e) if lenient => Ok(Forms {
+                set: no_forms(&repo),
+                note: Some(format!("{e}; checking without forms")),
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The repository's live forms (`None`: it has none); the cached copy
+    /// when GitHub fails, since forms change rarely.
+    fn remote_forms(&self, repo: &Repo) -> Result<Option<FormSet>, Error> {
+        let cache = TemplateCache::new(self.settings.cache_dir.join("forms"));
+        let gh = self.github()?;
+        let (files, origin) = match self.block_on(gh.fetch_templates(repo, Some(&cache)))? {
+            Ok(Some(files)) => (files, repo.to_string()),
+            Ok(None) => return Ok(None),
+            Err(e) => match cache.cached(gh.api_base(), repo) {
+                Some(files) => (files, format!("{repo} (cached copy; GitHub failed: {e})")),
+                None => return Err(e.into()),
+            },
+        };
+        FormSet::from_files(Origin::Remote(origin), files)
+            .map(Some)
+            .map_err(|e| Error::Usage(format!("the issue forms of {repo} are invalid ({e})")))
+    }
+
+    /// Candidates for `query`, best first: from the index when it is
+    /// there and fresh (or named, or when offline), else from the search
+    /// API, ranked locally; when the search fails, from whatever index
+    /// there is, said to be possibly stale.
+    pub fn find_duplicates(&self, query: &Query, search: &Search) -> Result<Found, Error> {
+        let repo = self.repo();
+        let named = search.index.is_some();
+        let path = search.index.clone().unwrap_or_else(|| self.index_path());
+        let mut note = None;
+        let index = if path.is_file() {
+            match Index::load(&path) {
+                Ok(i) => Some(i),
+                Err(e) if search.lenient && !search.offline => {
+                    note = Some(format!(
+                        "the issue index cannot be used ({e}); using the search API"
+                    ));
+                    None
+                }
+                Err(e) => {
+                    return Err(Error::state(
+                        &path,
+                        format!("{e}; delete it and run `preflight index sync` again"),
+                    ))
+                }
+            }
+        } else {
+            None
+        };
+        let fresh = index.as_ref().is_some_and(|i| {
+            i.meta
+                .synced_at
+                .is_some_and(|t| now().saturating_sub(t) < INDEX_FRESH_SECS)
+        });
+        match &index {
+            Some(i) if search.offline || fresh || named => {
+                return Ok(Found {
+                    candidates: dupes::rank(i, query, search.limit),
+                    note,
+                })
+            }
+            None if search.offline => {
+                return Err(Error::Usage(format!(
+                    "there is no local index of {repo} at {}; run `preflight index sync --repo {repo}` or `preflight index import FILE` first",
+                    path.display()
+                )))
+            }
+            _ => {}
+        }
+        let searched = self.github().and_then(|gh| {
+            let q = dupes::search_query(query, repo);
+            Ok(self.block_on(gh.search_issues(&q, SEARCH_LIMIT))??)
+        });
+        match (searched, index) {
+            (Ok(records), _) => Ok(Found {
+                candidates: dupes::rank_records(&records, query, search.limit),
+                note,
+            }),
+            (Err(e), Some(i)) => Ok(Found {
+                candidates: dupes::rank(&i, query, search.limit),
+                note: Some(format!(
+                    "the search API failed ({e}); ranked against the local index instead, which may be stale (`preflight index sync` refreshes it)"
+                )),
+            }),
+            (Err(e), None) if search.lenient => Ok(Found {
+                candidates: Vec::new(),
+                note: Some(format!("duplicate search skipped: {e}")),
+            }),
+            (Err(e), None) => Err(e),
+        }
+    }
+
+    /// Who runs `server`, and how to reach them. What may be contacted
+    /// depends on who named the server.
+    pub fn contact(&self, server: &ServerAddr, named: Named) -> Result<Contact, Error> {
+        let reach = match named {
+            Named::ByUser => Reach::Anywhere,
+            Named::InText => Reach::PublicOnly,
+        };
+        Ok(self.block_on(mastodon::lookup_contact_with(
+            server,
+            CONTACT_TIMEOUT,
+            reach,
+        ))??)
+    }
+
+    /// Whether `path` is the repository's default index.
+    pub fn is_default_index(&self, path: &Path) -> bool {
+        path == self.index_path()
+    }
+}
+
+fn no_forms(repo: &Repo) -> FormSet {
+    FormSet {
+        origin: Origin::Remote(repo.to_string()),
+        forms: Vec::new(),
+        config: Default::default(),
+        security: None,
+    }
+}

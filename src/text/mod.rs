@@ -1,0 +1,6 @@
+//! Text the pipeline shares: untrusted text made safe to show
+//! ([`sanitize`]).
+
+pub mod sanitize;
+
+pub use sanitize::printable;
