@@ -28,6 +28,7 @@ pub mod form;
 pub mod github;
 pub mod issue;
 pub mod mastodon;
+pub mod policy;
 pub mod repo;
 pub mod services;
 pub mod text;

@@ -3,21 +3,19 @@
 //! on first use, so that offline commands never start them, and the token
 //! is looked for once).
 //!
-//! Two policies live here because every front end shares them: where the
-//! forms come from ([`Services::forms`]) and where duplicate candidates come
-//! from ([`Services::find_duplicates`]).
+//! The policy of where forms come from lives here because every front end
+//! shares it ([`Services::forms`]).
 
-use crate::checks::dupes::{self, Candidate, Index, Query};
-use crate::decision::{Policy, CONTACT_TIMEOUT, INDEX_FRESH_SECS, SEARCH_LIMIT};
-use crate::draft::store::{now, Store};
+use crate::draft::store::Store;
 use crate::error::Error;
 use crate::form::{FormSet, Origin};
 use crate::github::{GitHub, TemplateCache};
 use crate::mastodon::{self, Contact, Reach, ServerAddr};
+use crate::policy::{Policy, CONTACT_TIMEOUT};
 use crate::repo::Repo;
 use std::cell::OnceCell;
 use std::future::Future;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Where a run's state and cache live, and what it works on.
 #[derive(Debug, Clone)]
@@ -62,27 +60,6 @@ pub struct Forms {
     pub set: FormSet,
     /// Set when a source failed and another served instead.
     pub note: Option<String>,
-}
-
-/// Candidates, and a note when they come from a fallback.
-#[derive(Debug, Clone, Default)]
-pub struct Found {
-    pub candidates: Vec<Candidate>,
-    pub note: Option<String>,
-}
-
-/// How to look for duplicates.
-#[derive(Debug, Clone, Default)]
-pub struct Search {
-    pub limit: usize,
-    /// The local index only; never the network.
-    pub offline: bool,
-    /// An index to use whatever its age (the Action's `index:`), instead
-    /// of the default one, which is used only while fresh.
-    pub index: Option<PathBuf>,
-    /// Failures become notes (the drafter, the Action) instead of errors
-    /// (the `dupes` command).
-    pub lenient: bool,
 }
 
 /// Who named a server decides which addresses may be contacted.
@@ -228,77 +205,6 @@ impl Services {
             .map_err(|e| Error::Usage(format!("the issue forms of {repo} are invalid ({e})")))
     }
 
-    /// Candidates for `query`, best first: from the index when it is
-    /// there and fresh (or named, or when offline), else from the search
-    /// API, ranked locally; when the search fails, from whatever index
-    /// there is, said to be possibly stale.
-    pub fn find_duplicates(&self, query: &Query, search: &Search) -> Result<Found, Error> {
-        let repo = self.repo();
-        let named = search.index.is_some();
-        let path = search.index.clone().unwrap_or_else(|| self.index_path());
-        let mut note = None;
-        let index = if path.is_file() {
-            match Index::load(&path) {
-                Ok(i) => Some(i),
-                Err(e) if search.lenient && !search.offline => {
-                    note = Some(format!(
-                        "the issue index cannot be used ({e}); using the search API"
-                    ));
-                    None
-                }
-                Err(e) => {
-                    return Err(Error::state(
-                        &path,
-                        format!("{e}; delete it and run `preflight index sync` again"),
-                    ))
-                }
-            }
-        } else {
-            None
-        };
-        let fresh = index.as_ref().is_some_and(|i| {
-            i.meta
-                .synced_at
-                .is_some_and(|t| now().saturating_sub(t) < INDEX_FRESH_SECS)
-        });
-        match &index {
-            Some(i) if search.offline || fresh || named => {
-                return Ok(Found {
-                    candidates: dupes::rank(i, query, search.limit),
-                    note,
-                })
-            }
-            None if search.offline => {
-                return Err(Error::Usage(format!(
-                    "there is no local index of {repo} at {}; run `preflight index sync --repo {repo}` or `preflight index import FILE` first",
-                    path.display()
-                )))
-            }
-            _ => {}
-        }
-        let searched = self.github().and_then(|gh| {
-            let q = dupes::search_query(query, repo);
-            Ok(self.block_on(gh.search_issues(&q, SEARCH_LIMIT))??)
-        });
-        match (searched, index) {
-            (Ok(records), _) => Ok(Found {
-                candidates: dupes::rank_records(&records, query, search.limit),
-                note,
-            }),
-            (Err(e), Some(i)) => Ok(Found {
-                candidates: dupes::rank(&i, query, search.limit),
-                note: Some(format!(
-                    "the search API failed ({e}); ranked against the local index instead, which may be stale (`preflight index sync` refreshes it)"
-                )),
-            }),
-            (Err(e), None) if search.lenient => Ok(Found {
-                candidates: Vec::new(),
-                note: Some(format!("duplicate search skipped: {e}")),
-            }),
-            (Err(e), None) => Err(e),
-        }
-    }
-
     /// Who runs `server`, and how to reach them. What may be contacted
     /// depends on who named the server.
     pub fn contact(&self, server: &ServerAddr, named: Named) -> Result<Contact, Error> {
@@ -311,11 +217,6 @@ impl Services {
             CONTACT_TIMEOUT,
             reach,
         ))??)
-    }
-
-    /// Whether `path` is the repository's default index.
-    pub fn is_default_index(&self, path: &Path) -> bool {
-        path == self.index_path()
     }
 }
 

@@ -9,6 +9,7 @@ use crate::checks::dupes::Candidate;
 use crate::checks::lint::{Finding, Severity};
 use crate::checks::triage::{Redirect, Triage};
 use crate::mastodon::Contact;
+use crate::text::printable;
 use std::fmt::Write;
 
 /// First line of every comment the Action writes.
@@ -98,7 +99,10 @@ pub fn render(report: &Report<'_>, messages: &Messages, vars: &Vars) -> Option<S
         };
         let _ = write!(out, "\n#### {heading}\n\n{}\n", fill(text, vars).trim_end());
     }
-    if !report.duplicates.is_empty() {
+    // A vulnerability's details are not repeated anywhere: not in a list
+    // of look-alike issues, not in the triage's quotes.
+    let security = report.redirect == Some(Redirect::Security);
+    if !report.duplicates.is_empty() && !security {
         let _ = write!(
             out,
             "\n#### Possible duplicates\n\n{}\n\n",
@@ -121,7 +125,7 @@ pub fn render(report: &Report<'_>, messages: &Messages, vars: &Vars) -> Option<S
             out.push('\n');
         }
     }
-    out.push_str(&triage_details(report.triage));
+    out.push_str(&triage_details(report.triage, !security));
     if report.closing {
         let _ = write!(out, "\n{}\n", fill(&messages.closed, vars).trim_end());
     }
@@ -198,7 +202,7 @@ fn finding_line(f: &Finding) -> String {
     line
 }
 
-fn triage_details(t: &Triage) -> String {
+fn triage_details(t: &Triage, quote: bool) -> String {
     let mut out = format!(
         "\n<details><summary>Triage: <b>{}</b>, confidence {:.2}</summary>\n\n",
         t.verdict.as_str(),
@@ -206,7 +210,7 @@ fn triage_details(t: &Triage) -> String {
     );
     for r in &t.reasons {
         let _ = write!(out, "- `{:+.2}` {}", r.weight, inline(&r.signal));
-        if !r.evidence.is_empty() {
+        if quote && !r.evidence.is_empty() {
             let _ = write!(out, ": {}", code(&r.evidence));
         }
         out.push('\n');
@@ -293,7 +297,8 @@ pub fn neutralize(s: &str) -> String {
         out.push(c);
         let next = chars.peek().copied();
         let mention = c == '@'
-            && !prev.is_some_and(|p| p.is_alphanumeric() || p == '_')
+            // GitHub's mention pattern is ASCII: `é@name` pings `name`.
+            && !prev.is_some_and(|p| p.is_ascii_alphanumeric() || p == '_')
             && next.is_some_and(|n| n.is_ascii_alphanumeric() || n == '-' || n == '_');
         let reference = c == '#' && next.is_some_and(|n| n.is_ascii_digit());
         if mention || reference {
@@ -307,7 +312,7 @@ pub fn neutralize(s: &str) -> String {
 /// Untrusted text as one line of plain Markdown: whitespace folded,
 /// Markdown and HTML escaped, mentions neutralised.
 pub fn inline(s: &str) -> String {
-    let one_line = fold_whitespace(s);
+    let one_line = fold_whitespace(&printable(s));
     let mut out = String::with_capacity(one_line.len() + 8);
     for c in neutralize(&one_line).chars() {
         match c {
@@ -348,7 +353,10 @@ pub fn inline_with_code(s: &str) -> String {
 /// Untrusted text as an inline code span (nothing inside is rendered).
 pub fn code(s: &str) -> String {
     let text = neutralize(&truncate(
-        &s.split_whitespace().collect::<Vec<_>>().join(" "),
+        &printable(s)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
     ));
     let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
@@ -491,6 +499,10 @@ mod tests {
             neutralize("a # heading and a lone @"),
             "a # heading and a lone @"
         );
+        // GitHub's word boundary is ASCII: a letter such as `é` before the
+        // `@` does not stop the mention, so it is broken too.
+        assert_eq!(neutralize("café@alice"), "café@\u{200B}alice");
+        assert_eq!(inline("x\u{1b}[2J\u{202e}y"), "x\u{FFFD}\\[2J\u{FFFD}y");
     }
 
     #[test]

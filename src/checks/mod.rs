@@ -6,11 +6,12 @@ pub mod dupes;
 pub mod lint;
 pub mod triage;
 
-use crate::decision::Policy;
 use crate::draft::Document;
 use crate::error::Error;
 use crate::form::FormSet;
-use crate::services::{Search, Services};
+use crate::policy::Policy;
+use crate::services::Services;
+use dupes::Search;
 use dupes::{Candidate, Query};
 use lint::Finding;
 use triage::{Redirect, Triage, TriageInput};
@@ -71,7 +72,7 @@ impl Checks {
                 index: scope.index.clone(),
                 lenient: true,
             };
-            let found = services.find_duplicates(&query, &search)?;
+            let found = dupes::find(services, &query, &search)?;
             checks.notes.extend(found.note);
             checks.candidates = found
                 .candidates

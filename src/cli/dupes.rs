@@ -3,8 +3,8 @@ use super::common::{read_document, services};
 use super::render::{candidate_line, round};
 use super::{findings_code, w, Io, Outcome};
 use issue_preflight::checks::dupes::Query;
+use issue_preflight::checks::dupes::{self, Search};
 use issue_preflight::checks::dupes_query;
-use issue_preflight::services::Search;
 use issue_preflight::text::printable;
 use issue_preflight::Error;
 use std::io::IsTerminal;
@@ -33,7 +33,7 @@ pub fn run(global: &Global, args: DupesArgs, io: &mut Io<'_>) -> Outcome {
         index: None,
         lenient: false,
     };
-    let found = services.find_duplicates(&query, &search)?;
+    let found = dupes::find(&services, &query, &search)?;
     if let Some(note) = &found.note {
         w(io.err, format!("note: {}", printable(note)))?;
     }

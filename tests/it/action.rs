@@ -985,6 +985,105 @@ async fn dry_run_writes_nothing_and_prints_what_it_would_do() {
     assert!(s.comments.is_empty() && s.labels.is_empty() && s.closed_as.is_none());
 }
 
+/// `base`'s event with another activity, title and body.
+fn event_like(base: &str, action: &str, title: &str, body: &str) -> Value {
+    let mut ev = fixture(base);
+    ev["action"] = json!(action);
+    ev["issue"]["title"] = json!(title);
+    ev["issue"]["body"] = json!(body);
+    ev
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn only_a_new_support_question_is_ever_closed() {
+    for activity in ["edited", "reopened"] {
+        let st = state();
+        let gh = fake_github(33001, st.clone()).await;
+        let mut ev = fixture("support-opened.json");
+        ev["action"] = json!(activity);
+        let ran = Runner::new()
+            .run(&gh, "issues", &ev, &["--close-support"])
+            .ok();
+        assert!(
+            !writes(&gh)
+                .await
+                .contains(&"PATCH /repos/mastodon/mastodon/issues/33001".to_string()),
+            "{activity}"
+        );
+        let s = st.lock().unwrap();
+        assert_eq!(s.closed_as, None, "closed on `{activity}`:\n{}", ran.stdout);
+        // Still told where to go, and labelled.
+        assert_eq!(s.comments.len(), 1, "{activity}");
+        assert!(s.labels.contains(&"support".to_string()), "{activity}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_vulnerability_is_commented_without_its_details_and_never_closed() {
+    let st = state();
+    let gh = fake_github(33001, st.clone()).await;
+    let body = "### Steps to reproduce the problem\n\n1. Set the display name to an image tag with an onerror handler, marker sekrit-payload-7731\n2. Open the profile from another account\n\n### Expected behaviour\n\nThe name is shown as text\n\n### Actual behaviour\n\nThe script runs: this stored XSS vulnerability lets an attacker take over accounts\n";
+    let ev = event_like(
+        "support-opened.json",
+        "opened",
+        "Stored XSS through display names sekrit-payload-7731",
+        body,
+    );
+    let ran = Runner::new()
+        .run(&gh, "issues", &ev, &["--close-support"])
+        .ok();
+    assert_eq!(ran.output("verdict").as_deref(), Some("security"));
+    let s = st.lock().unwrap();
+    assert_eq!(s.comments.len(), 1, "{}", ran.stdout);
+    let comment = &s.comments[0].2;
+    assert!(comment.contains("security"), "{comment}");
+    assert!(
+        !comment.contains("sekrit-payload-7731") && !comment.contains("onerror"),
+        "the comment repeats the vulnerability's details:\n{comment}"
+    );
+    assert_eq!(s.closed_as, None);
+    assert!(!s.labels.contains(&"support".to_string()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_titles_of_duplicates_are_defused_in_the_log_and_the_comment() {
+    let st = state();
+    st.lock().unwrap().search = vec![search_item(
+        101,
+        "Pinned posts lose their order \u{1b}]0;pwned\u{7} \u{1b}[2J after an edit \u{202e}@maintainer",
+        "1. Pin three posts\n2. Edit the second one\n3. Reload: the order is lost",
+        "open",
+    )];
+    let gh = fake_github(33002, st.clone()).await;
+    let mut ev = fixture("bug-opened.json");
+    ev["issue"]["number"] = json!(33002);
+    ev["issue"]["title"] = json!("Pinned posts lose their order after an edit");
+    for args in [&["--dry-run"][..], &[]] {
+        let ran = Runner::new().run(&gh, "issues", &ev, args).ok();
+        for bad in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(
+                !ran.stdout.contains(bad),
+                "{bad:?} in the log:\n{}",
+                ran.stdout
+            );
+        }
+    }
+    let s = st.lock().unwrap();
+    let comment = &s
+        .comments
+        .first()
+        .expect("a comment listing the duplicate")
+        .2;
+    assert!(comment.contains("#101"), "{comment}");
+    for bad in ['\u{1b}', '\u{7}', '\u{202e}'] {
+        assert!(!comment.contains(bad), "{bad:?} in the comment:\n{comment}");
+    }
+    assert!(
+        !comment.contains("@maintainer"),
+        "the comment pings:\n{comment}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn refused_labels_are_warnings_not_a_failed_job() {
     let st = state();
@@ -1426,7 +1525,7 @@ mod installer {
     fn tools_present() -> bool {
         let ok = ["bash", "curl", "tar", "sha256sum"].iter().all(|t| have(t));
         if !ok {
-            eprintln!("note: bash, curl, tar or sha256sum missing; skipping the installer tests");
+            crate::support::skip("bash, curl, tar or sha256sum missing for the installer tests");
         }
         ok
     }

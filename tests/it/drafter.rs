@@ -3,9 +3,6 @@
 //! in a pseudo-terminal, plus Ctrl-C and `--resume`.
 
 use crate::support::*;
-use issue_preflight::draft::render;
-use issue_preflight::draft::Draft;
-use issue_preflight::form::FormSet;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -18,11 +15,31 @@ const V2: &str = include_str!("../fixtures/mastodon/instance-v2.json");
 /// A GitHub that finds no duplicates and creates issue #42 (or fails with
 /// `create_status`).
 async fn github(create_status: u16) -> MockServer {
+    github_finding(create_status, vec![]).await
+}
+
+/// An issue as the search API lists it.
+fn search_item(number: u64, title: &str, body: &str) -> Value {
+    json!({
+        "url": format!("https://api.github.com/repos/mastodon/mastodon/issues/{number}"),
+        "repository_url": "https://api.github.com/repos/mastodon/mastodon",
+        "html_url": format!("https://github.com/mastodon/mastodon/issues/{number}"),
+        "id": 2_000_000_000u64 + number, "node_id": format!("I_kw{number}"),
+        "number": number, "title": title,
+        "user": {"login": "earlier-reporter", "id": 5},
+        "labels": [], "state": "open", "state_reason": null, "locked": false, "comments": 2,
+        "created_at": "2026-10-02T08:00:00Z", "updated_at": "2026-10-05T08:00:00Z",
+        "closed_at": null, "author_association": "NONE", "body": body, "score": 1.0
+    })
+}
+
+/// [`github`], whose search API lists `items`.
+async fn github_finding(create_status: u16, items: Vec<Value>) -> MockServer {
     let gh = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/search/issues"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "total_count": 0, "incomplete_results": false, "items": []
+            "total_count": items.len(), "incomplete_results": false, "items": items
         })))
         .mount(&gh)
         .await;
@@ -114,13 +131,12 @@ fn serde_yaml_to_json(text: &str) -> Value {
     serde_json::to_value(v).unwrap()
 }
 
-/// The body the fixture draft renders to, computed by the library.
-fn expected_body(fixture_name: &str) -> (String, String) {
-    let text = std::fs::read_to_string(fixture(fixture_name)).unwrap();
-    let draft: Draft = serde_yaml::from_str(&text).unwrap();
-    let set = FormSet::embedded();
-    let form = &set.find(&draft.template).unwrap().form;
-    (draft.title, render(form, &draft.answers))
+/// drafts/web-bug.yml: its title, and the body GitHub makes of it,
+/// written by hand (tests/fixtures/golden/web-bug-typed.md).
+const WEB_BUG_TITLE: &str = "Pinned posts lose their order after editing one";
+
+fn web_bug_body() -> String {
+    crate::golden::golden("web-bug-typed")
 }
 
 fn scripted(gh: &MockServer, state: &Path, draft: &str, extra: &[&str]) -> std::process::Output {
@@ -141,7 +157,7 @@ fn scripted(gh: &MockServer, state: &Path, draft: &str, extra: &[&str]) -> std::
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn scripted_bug_report_is_filed_exactly_as_rendered() {
+async fn scripted_bug_report_is_filed_with_the_golden_body() {
     let gh = github(201).await;
     let state = tempfile::tempdir().unwrap();
     let out = scripted(&gh, state.path(), "drafts/web-bug.yml", &[]);
@@ -160,11 +176,10 @@ async fn scripted_bug_report_is_filed_exactly_as_rendered() {
         stdout.contains("screenshot"),
         "a web bug gets the attachment hint: {stdout}"
     );
-    let (title, body) = expected_body("drafts/web-bug.yml");
     let sent = created(&gh).await;
     assert_eq!(sent.len(), 1);
-    assert_eq!(sent[0]["title"], title.as_str());
-    assert_eq!(sent[0]["body"], body.as_str());
+    assert_eq!(sent[0]["title"], WEB_BUG_TITLE);
+    assert_eq!(sent[0]["body"], web_bug_body().as_str());
     assert_eq!(sent[0]["labels"], json!(["area/web interface"]));
     assert_eq!(sent[0]["type"], "Bug");
     let drafts = saved_drafts(state.path());
@@ -246,7 +261,7 @@ async fn after_an_unanswered_create_it_looks_for_the_issue_before_filing_again()
     assert_eq!(saved_drafts(state.path())[0]["status"]["state"], "filing");
 
     // The 502 came after GitHub had created the issue after all.
-    let (title, _) = expected_body("drafts/web-bug.yml");
+    let title = WEB_BUG_TITLE;
     Mock::given(method("GET"))
         .and(path("/user"))
         .respond_with(
@@ -338,6 +353,52 @@ async fn a_saved_draft_is_submitted_once_github_is_back() {
     let drafts = saved_drafts(state.path());
     assert_eq!(drafts.len(), 1, "the same draft, not a copy");
     assert_eq!(drafts[0]["status"]["state"], "filed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scripted_security_report_is_never_filed() {
+    let gh = github(201).await;
+    let state = tempfile::tempdir().unwrap();
+    let out = scripted(&gh, state.path(), "drafts/security.yml", &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("Never report it in a public issue"),
+        "{stdout}"
+    );
+    assert!(created(&gh).await.is_empty(), "a vulnerability was filed");
+}
+
+/// The existing issue that the web-bug fixture duplicates, word for word,
+/// with a title that tries to drive the terminal.
+fn the_same_issue() -> Value {
+    search_item(
+        7,
+        "Pinned posts lose their order after editing one \u{1b}[31mred\u{1b}[0m\u{202e}",
+        &web_bug_body(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scripted_strong_duplicate_is_not_filed() {
+    let gh = github_finding(201, vec![the_same_issue()]).await;
+    let state = tempfile::tempdir().unwrap();
+    let out = scripted(&gh, state.path(), "drafts/web-bug.yml", &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(
+            "#7 looks like the same problem: https://github.com/mastodon/mastodon/issues/7"
+        ),
+        "{stdout}"
+    );
+    assert!(created(&gh).await.is_empty(), "a known duplicate was filed");
+    // The candidate's title is shown, but cannot drive the terminal.
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{202e}'),
+        "{stdout:?}"
+    );
+    assert!(stdout.contains("\u{fffd}[31mred"), "{stdout}");
 }
 
 #[test]
@@ -452,11 +513,10 @@ mod pty {
     }
 
     async fn check_filed_like_the_fixture(gh: &MockServer) {
-        let (title, body) = expected_body("drafts/web-bug.yml");
         let sent = created(gh).await;
         assert_eq!(sent.len(), 1);
-        assert_eq!(sent[0]["title"], title.as_str());
-        assert_eq!(sent[0]["body"], body.as_str());
+        assert_eq!(sent[0]["title"], WEB_BUG_TITLE);
+        assert_eq!(sent[0]["body"], web_bug_body().as_str());
         assert_eq!(sent[0]["labels"], json!(["area/web interface"]));
     }
 
@@ -615,5 +675,130 @@ mod pty {
         assert!(out.contains("--resume"), "{out}");
         let drafts = saved_drafts(state.path());
         assert_eq!(drafts[0]["answers"]["Operating system"], "Fedora 41");
+    }
+
+    const DOWN: &str = "\x1b[B";
+
+    /// rexpect hands the terminal's bytes over one char each: read them
+    /// back as the UTF-8 they are.
+    fn utf8(out: &str) -> String {
+        let bytes: Vec<u8> = out.chars().map(|c| c as u32 as u8).collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+    const SPACE: &str = " ";
+
+    /// Sends keys to a prompt once it is drawn.
+    fn keys(p: &mut PtySession, prompt: &str, keys: &[&str]) {
+        p.exp_string(prompt)
+            .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+        settle();
+        for k in keys {
+            p.send(k).unwrap();
+            p.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn the_duplicate_offer_is_shown_cleaned_and_taking_it_files_nothing() {
+        let gh = github_finding(201, vec![the_same_issue()]).await;
+        let state = tempfile::tempdir().unwrap();
+        let (uri, st) = (gh.uri(), state.path().to_path_buf());
+        let (code, out) = tokio::task::spawn_blocking(move || {
+            let mut p = spawn(&uri, &st, &["--template", "web_bug_report"]);
+            answer(&mut p, "Title:", WEB_BUG_TITLE);
+            lines(&mut p, &STEPS);
+            // Right after the steps, before the rest of the form.
+            p.exp_string("These existing issues may be the same problem")
+                .unwrap();
+            let list = p.exp_string("Is one of them your problem?").unwrap();
+            settle();
+            type_line(&mut p, "#7 is the same");
+            let out = list + &p.exp_eof().unwrap();
+            (exit_code(&mut p), utf8(&out))
+        })
+        .await
+        .unwrap();
+        assert!(out.contains("#7 [open]"), "{out}");
+        // The hostile title is shown defused: escape and bidi characters
+        // become U+FFFD (a raw escape would have been eaten by the terminal).
+        assert!(out.contains("\u{fffd}[31mred"), "{out}");
+        assert!(!out.contains('\u{202e}'), "{out}");
+        assert!(out.contains("#7 looks like the same problem"), "{out}");
+        assert_eq!(code, Some(1), "{out}");
+        assert!(created(&gh).await.is_empty(), "filed despite the duplicate");
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_vulnerability_added_in_the_review_is_never_filed() {
+        let gh = github(201).await;
+        let state = tempfile::tempdir().unwrap();
+        let (uri, st) = (gh.uri(), state.path().to_path_buf());
+        let (code, out) = tokio::task::spawn_blocking(move || {
+            let mut p = spawn(&uri, &st, &["--template", "web_bug_report"]);
+            first_half(&mut p);
+            second_half(&mut p);
+            answer(&mut p, "Ready. What now?", "Edit an answer");
+            answer(&mut p, "Which answer?", "Detailed description");
+            answer(&mut p, "Keep this answer?", "n");
+            lines(
+                &mut p,
+                &["This is a stored XSS vulnerability: an attacker can run script in other people's sessions."],
+            );
+            let out = p.exp_eof().unwrap();
+            (exit_code(&mut p), out)
+        })
+        .await
+        .unwrap();
+        assert!(out.contains("Never report it in a public issue"), "{out}");
+        assert_eq!(code, Some(1), "{out}");
+        assert!(created(&gh).await.is_empty(), "a vulnerability was filed");
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn multi_select_dropdowns_and_checkboxes_reach_the_body() {
+        let gh = github(201).await;
+        let state = tempfile::tempdir().unwrap();
+        let forms = fixture("forms/good");
+        let (uri, st) = (gh.uri(), state.path().to_path_buf());
+        let (code, out) = tokio::task::spawn_blocking(move || {
+            let forms = forms.to_string_lossy().to_string();
+            let mut p = spawn(&uri, &st, &["--templates", &forms, "--template", "bug.yml"]);
+            // The title starts with the form's `[Bug]: ` prefix.
+            answer(
+                &mut p,
+                "Title:",
+                "Media uploads stall at 99% on slow connections",
+            );
+            answer(&mut p, "Mastodon version", "v4.2.0");
+            lines(
+                &mut p,
+                &["Throttle the connection to 3G", "Attach a 20 MB video"],
+            );
+            // Firefox, then the second browser; Enter.
+            keys(&mut p, "Browsers", &[SPACE, DOWN, SPACE, ENTER]);
+            answer(&mut p, "Severity", "High");
+            p.exp_string("Logs").unwrap();
+            lines(&mut p, &["upload stalled after 19.8 MB"]);
+            // Only the required box.
+            keys(&mut p, "Code of conduct", &[SPACE, ENTER]);
+            answer(&mut p, "Ready. What now?", "");
+            let out = p.exp_eof().unwrap();
+            (exit_code(&mut p), out)
+        })
+        .await
+        .unwrap();
+        assert_eq!(code, Some(0), "{out}");
+        let sent = created(&gh).await;
+        assert_eq!(sent.len(), 1, "{out}");
+        assert_eq!(
+            sent[0]["title"],
+            "[Bug]: Media uploads stall at 99% on slow connections"
+        );
+        assert!(
+            sent[0]["body"] == crate::golden::golden("choices").as_str(),
+            "filed {:?}",
+            sent[0]["body"]
+        );
     }
 }

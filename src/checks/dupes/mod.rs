@@ -8,14 +8,19 @@
 //!   "post" and "status", or "CW" and "content warning", meet.
 //! - [`evaluate`] measures the ranker on the labelled corpus.
 //!
-//! Nothing here prints or touches the network.
+//! - [`find`] picks the source: the index, the search API, or both.
+//!
+//! Nothing here prints; only [`find`] touches the network, through the
+//! run's services.
 
+mod find;
 mod import;
 mod index;
 mod query;
 mod rank;
 mod text;
 
+pub use find::{find, Found, Search};
 pub use import::{records_from_github_file, records_from_github_json, ImportError};
 pub use index::{Index, IndexError, SyncMeta, FORMAT_VERSION, SNIPPET_BYTES};
 pub use query::search_query;

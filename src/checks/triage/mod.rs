@@ -252,6 +252,4 @@ fn reason(signal: &str, weight: f64, evidence: &str) -> Reason {
 }
 
 #[cfg(test)]
-mod heldout_tests;
-#[cfg(test)]
 mod tests;

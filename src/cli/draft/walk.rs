@@ -9,6 +9,7 @@ use crate::cli::desktop::open_in_browser;
 use crate::cli::{exit, w, Failure, Io, Outcome};
 use inquire::{Confirm, Select};
 use issue_preflight::act::{redirect, Acted, Session};
+use issue_preflight::checks::dupes::{self, Search};
 use issue_preflight::checks::dupes_query;
 use issue_preflight::checks::triage::{has_signal, Redirect};
 use issue_preflight::checks::Checks;
@@ -16,7 +17,7 @@ use issue_preflight::decision::{decide, original_of, OFFERED};
 use issue_preflight::draft::store::Status;
 use issue_preflight::draft::{answer_for, Answer};
 use issue_preflight::form::{Field, FieldKind};
-use issue_preflight::services::{Search, Services};
+use issue_preflight::services::Services;
 use issue_preflight::text::printable;
 
 /// Asks every question not yet answered, checking as it goes; then the
@@ -82,10 +83,8 @@ pub fn walk(services: &Services, mut s: Session, web: bool, io: &mut Io<'_>) -> 
         s.saved.next_field = i + 1;
         s.save()?;
 
-        if !offered {
-            if let Some(code) = offer_redirect(services, &mut s, &mut offered, io)? {
-                return Ok(code);
-            }
+        if let Some(code) = offer_redirect(services, &mut s, &mut offered, io)? {
+            return Ok(code);
         }
         let is_steps = field.label.to_lowercase().contains("steps") || Some(i) == first_text;
         if !searched && is_steps {
@@ -110,7 +109,8 @@ fn keep_partial(s: &mut Session, key: &str, text: &str) {
 }
 
 /// Says early when the decision would send the draft elsewhere, and offers
-/// to go there. A security report is never offered a choice.
+/// to go there, once. A security report is never offered a choice, and is
+/// stopped whenever it shows, even after a declined offer.
 fn offer_redirect(
     services: &Services,
     s: &mut Session,
@@ -122,7 +122,7 @@ fn offer_redirect(
         return Ok(None);
     };
     let t = &checks.triage;
-    if to != Redirect::Security && !has_signal(t) {
+    if to != Redirect::Security && (*offered || !has_signal(t)) {
         return Ok(None);
     }
     *offered = true;
@@ -181,7 +181,7 @@ fn offer_duplicates(
         lenient: true,
         ..Search::default()
     };
-    let found = services.find_duplicates(&query, &search)?;
+    let found = dupes::find(services, &query, &search)?;
     if let Some(note) = &found.note {
         w(io.err, format!("note: {}", printable(note)))?;
     }
