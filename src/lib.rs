@@ -27,6 +27,7 @@ pub mod files;
 pub mod form;
 pub mod github;
 pub mod issue;
+pub mod learn;
 pub mod mastodon;
 pub mod policy;
 pub mod repo;
