@@ -19,6 +19,7 @@ pub mod error;
 pub mod file;
 pub mod form;
 pub mod github;
+pub mod http;
 pub mod input;
 pub mod issue;
 pub mod mastodon;
