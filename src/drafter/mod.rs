@@ -16,6 +16,7 @@ use crate::dupes::Candidate;
 use crate::error::{exit, Error};
 use crate::form::{FormSet, LoadedForm};
 use crate::input::read_input;
+use crate::mastodon::Reach;
 use crate::repo::Repo;
 use crate::report;
 use crate::store::{SavedDraft, Store};
@@ -59,12 +60,16 @@ impl Session {
         )
     }
 
-    /// The reporter's server: `--instance`, else the form's answer.
-    pub fn server(&self) -> Option<String> {
+    /// The reporter's server, and where a lookup of it may go:
+    /// `--instance` is the user's own choice (any server); one read from a
+    /// saved draft or from the answers is untrusted text (public servers
+    /// only).
+    pub fn server(&self) -> Option<(String, Reach)> {
         self.instance
             .clone()
-            .or_else(|| self.saved.instance.clone())
-            .or_else(|| named_server(&self.document()))
+            .map(|s| (s, Reach::Anywhere))
+            .or_else(|| self.saved.instance.clone().map(|s| (s, Reach::PublicOnly)))
+            .or_else(|| named_server(&self.document()).map(|s| (s, Reach::PublicOnly)))
     }
 
     /// The reporter's handle, for the admin's message only; asked for on

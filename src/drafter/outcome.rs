@@ -10,7 +10,7 @@ use crate::file::{
     copy_to_clipboard, html_base, open_in_browser, paste_sheet, prefilled_url, wants_screenshots,
 };
 use crate::github::{GitHub, NewIssue};
-use crate::mastodon::lookup_contact;
+use crate::mastodon::Mastodon;
 use crate::redirect::{admin_message, discussion_links, handover_text, mailto, security_channels};
 use crate::store::{now, Status};
 use crate::triage::Redirect;
@@ -223,7 +223,7 @@ fn to_admin(s: &mut Session, text: &str, io: &mut Io<'_>) -> Result<String, Erro
         io.out,
         "This is for the admins of your own Mastodon server: only they can see and change your account and their server. The Mastodon developers cannot.",
     )?;
-    let Some(server) = s.server() else {
+    let Some((server, reach)) = s.server() else {
         w(
             io.out,
             "Your server's admins are listed on its About page (https://YOUR-SERVER/about).",
@@ -232,7 +232,7 @@ fn to_admin(s: &mut Session, text: &str, io: &mut Io<'_>) -> Result<String, Erro
     };
     let handle = s.handle(io)?;
     let title = s.saved.draft.title.trim().to_string();
-    let lookup = runtime()?.block_on(lookup_contact(&server, super::LOOKUP_TIMEOUT));
+    let lookup = runtime()?.block_on(Mastodon::new(super::LOOKUP_TIMEOUT).lookup(&server, reach));
     match lookup {
         Ok(contact) => {
             w(

@@ -34,6 +34,7 @@ mod pin;
 mod tests;
 
 pub use download::{Download, Downloaded};
+pub(crate) use error::human as human_duration;
 pub use error::HttpError;
 pub use pin::{system_resolver, Pinning, Resolver};
 
