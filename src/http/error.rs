@@ -128,12 +128,15 @@ pub(crate) fn body(host: &str, err: &hyper::Error) -> HttpError {
 }
 
 fn dns_failure(host: &str, err: &(dyn std::error::Error + 'static)) -> Option<HttpError> {
-    let text = chain_text(err);
-    (text.contains("dns error") || text.contains("failed to lookup address")).then(|| {
-        HttpError::Resolve {
-            host: host.to_string(),
-        }
+    is_dns_failure(err).then(|| HttpError::Resolve {
+        host: host.to_string(),
     })
+}
+
+/// The host name did not resolve.
+pub(crate) fn is_dns_failure(err: &(dyn std::error::Error + 'static)) -> bool {
+    let text = chain_text(err);
+    text.contains("dns error") || text.contains("failed to lookup address")
 }
 
 fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {

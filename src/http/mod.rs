@@ -34,8 +34,10 @@ mod pin;
 mod tests;
 
 pub use download::{Download, Downloaded};
-pub(crate) use error::human as human_duration;
 pub use error::HttpError;
+pub(crate) use error::{
+    bytes as format_bytes, describe as describe_transport, human as human_duration, is_dns_failure,
+};
 pub use pin::{system_resolver, Pinning, Resolver};
 
 use std::sync::{Arc, Mutex, OnceLock};

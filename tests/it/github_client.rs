@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 use wiremock::matchers::{body_partial_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+use crate::github_json;
+
 const TOKEN: &str = "ghp_Z9yXtestTOKENnotReal0123456789abcd";
 
 fn fast() -> Options {
@@ -21,7 +23,8 @@ fn fast() -> Options {
         max_total_wait: Duration::from_secs(3),
         secondary_wait: Duration::from_millis(20),
         connect_timeout: Duration::from_secs(2),
-        read_timeout: Duration::from_secs(5),
+        deadline: Duration::from_secs(5),
+        ..Options::default()
     }
 }
 
@@ -55,18 +58,7 @@ fn bearer() -> String {
 }
 
 fn user(login: &str) -> Value {
-    json!({
-        "login": login,
-        "id": 1_234_567,
-        "node_id": "MDQ6VXNlcjEyMzQ1Njc=",
-        "avatar_url": "https://avatars.githubusercontent.com/u/1234567?v=4",
-        "gravatar_id": "",
-        "url": format!("https://api.github.com/users/{login}"),
-        "html_url": format!("https://github.com/{login}"),
-        "type": "User",
-        "user_view_type": "public",
-        "site_admin": false
-    })
+    github_json::user(login)
 }
 
 /// An issue as `GET /repos/{o}/{r}/issues` returns it.
@@ -874,9 +866,9 @@ async fn a_repository_without_forms_is_none() {
         .await;
     Mock::given(method("GET"))
         .and(path("/repos/octo/plain"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": 1, "name": "plain", "full_name": "octo/plain", "private": false, "has_issues": true
-        })))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(github_json::repository("octo", "plain")),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -961,8 +953,8 @@ async fn action_calls_comment_label_and_close() {
         .and(path(format!("{issue_path}/labels")))
         .and(body_partial_json(json!({ "labels": ["support"] })))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([
-            { "id": 1, "node_id": "LA_1", "url": "u", "name": "support", "color": "fff", "default": false, "description": null },
-            { "id": 2, "node_id": "LA_2", "url": "u", "name": "bug", "color": "fff", "default": true, "description": null }
+            github_json::label("mastodon/mastodon", 1, "support"),
+            github_json::label("mastodon/mastodon", 2, "bug")
         ])))
         .expect(1)
         .mount(&server)
