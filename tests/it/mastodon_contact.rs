@@ -359,27 +359,7 @@ async fn anywhere_follows_a_redirect_and_names_the_server_that_answered() {
 /// on at the deadline, whatever it promised.
 #[tokio::test]
 async fn a_server_that_drips_its_answer_times_out() {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { return };
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                let _ = s.read(&mut buf);
-                let _ = s.write_all(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{",
-                );
-                for _ in 0..5000 {
-                    std::thread::sleep(Duration::from_secs(1));
-                    if s.write_all(b" ").is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
+    let port = crate::support::dripping_server();
     let started = Instant::now();
     let err = lookup_contact(
         &format!("http://127.0.0.1:{port}"),
