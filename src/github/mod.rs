@@ -2,7 +2,7 @@
 //! models, on a service stack of our own.
 //!
 //! The stack is octocrab's own layers (base URI, the `Authorization`
-//! header, extra headers) around [`guard`], one tower layer that gives
+//! header, extra headers) around `guard`, one tower layer that gives
 //! every request, typed or not, an overall deadline, a response-size cap,
 //! rate-limit waiting and retries, and refuses any host but the API's; all
 //! on hyper-util's client with the TLS configuration of [`crate::http`].
@@ -13,13 +13,13 @@
 //! What octocrab lacks is kept here by hand, each marked where it is:
 //! conditional requests (`If-None-Match`, a 304 costs no rate limit), the
 //! issue `type` on create, `PATCH` for comment edits, and the limits of
-//! [`guard`].
+//! `guard`.
 //!
-//! - [`issues`]: search, list (conditional, paginated), create, find,
+//! - `issues`: search, list (conditional, paginated), create, find,
 //!   labels, close, the current user;
-//! - [`comments`]: list, create, update;
-//! - [`templates`]: a repository's issue forms through the contents API;
-//! - [`models`]: octocrab's models made into the tool's
+//! - `comments`: list, create, update;
+//! - `templates`: a repository's issue forms through the contents API;
+//! - `models`: octocrab's models made into the tool's
 //!   ([`crate::issue::IssueRecord`], [`Comment`]).
 //!
 //! The library never prints; every failure is a [`GitHubError`] whose text
@@ -343,6 +343,10 @@ impl GitHub {
                         )
                     },
                 )
+            }
+            // octocrab's Page reports an answer it cannot page through so.
+            octocrab::Error::Other { source, .. } => {
+                self.malformed(call, self.clean(&source.to_string()))
             }
             other => match failure_in(&other) {
                 Some(Failure::Network { detail }) => GitHubError::Network { host, detail },

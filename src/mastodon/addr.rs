@@ -128,7 +128,7 @@ const LOCAL_TLDS: &[&str] = &[
     "arpa",
 ];
 
-/// Why [`Reach::PublicOnly`] refuses `addr` before resolving it, if it
+/// Why [`Reach::PublicOnly`](super::Reach::PublicOnly) refuses `addr` before resolving it, if it
 /// does: it must be `https` to a domain name (no IP address, no port, no
 /// user info) that [`check_public_host_name`] accepts. Its addresses are
 /// checked when it is resolved.

@@ -5,10 +5,10 @@
 //! answer `GET /api/v1/instance` with `email` and `contact_account`. Rules
 //! come with either, or from `GET /api/v1/instance/rules`.
 //!
-//! - [`addr`]: what a reporter types, made into a [`ServerAddr`]; which
+//! - `addr`: what a reporter types, made into a [`ServerAddr`]; which
 //!   names and addresses are public.
-//! - [`lookup`](self::lookup): the requests, over the shared [`Http`].
-//! - [`contact`](self::contact): the [`Contact`] model, and cleaning what
+//! - `lookup`: the requests, over the shared [`Http`].
+//! - `contact`: the [`Contact`] model, and cleaning what
 //!   servers say before it reaches a terminal.
 //!
 //! Who chose the server decides where a lookup may go. A server the user

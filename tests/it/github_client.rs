@@ -1342,3 +1342,20 @@ async fn a_renamed_repository_redirect_is_followed_on_the_api_host_only() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_search_answer_without_items_is_malformed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/search/issues"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "total_count": 0, "incomplete_results": false })),
+        )
+        .mount(&server)
+        .await;
+    let err = client(&server).search_issues("x", 3).await.unwrap_err();
+    assert!(matches!(err, GitHubError::Malformed { .. }), "{err:?}");
+    assert!(err.to_string().contains("GET /search/issues"), "{err}");
+    assert_clean(&err, &host_of(&server));
+}
