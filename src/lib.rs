@@ -26,6 +26,7 @@ pub mod eval;
 pub mod files;
 pub mod form;
 pub mod github;
+pub mod http;
 pub mod issue;
 pub mod learn;
 pub mod mastodon;

@@ -10,7 +10,7 @@ use crate::draft::store::Store;
 use crate::error::Error;
 use crate::form::{FormSet, Origin};
 use crate::github::{GitHub, TemplateCache};
-use crate::mastodon::{self, Contact, Reach, ServerAddr};
+use crate::mastodon::{Contact, Mastodon, Reach, ServerAddr};
 use crate::policy::{Policy, CONTACT_TIMEOUT};
 use crate::repo::Repo;
 use std::cell::OnceCell;
@@ -77,6 +77,7 @@ pub struct Services {
     pub settings: Settings,
     runtime: OnceCell<tokio::runtime::Runtime>,
     github: OnceCell<GitHub>,
+    mastodon: OnceCell<Mastodon>,
 }
 
 impl Services {
@@ -85,6 +86,7 @@ impl Services {
             settings,
             runtime: OnceCell::new(),
             github: OnceCell::new(),
+            mastodon: OnceCell::new(),
         }
     }
 
@@ -212,11 +214,11 @@ impl Services {
             Named::ByUser => Reach::Anywhere,
             Named::InText => Reach::PublicOnly,
         };
-        Ok(self.block_on(mastodon::lookup_contact_with(
-            server,
-            CONTACT_TIMEOUT,
-            reach,
-        ))??)
+        // Mastodon servers are asked over the same HTTP stack as GitHub
+        // (hyper and rustls, shared), but not through octocrab's client:
+        // that one sends the GitHub token and knows only GitHub's host.
+        let client = self.mastodon.get_or_init(|| Mastodon::new(CONTACT_TIMEOUT));
+        Ok(self.block_on(client.lookup_at(server, reach))??)
     }
 }
 

@@ -4,9 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
+use base64::Engine;
+use octocrab::models::repos::Content;
 use serde::{Deserialize, Serialize};
 
-use super::{Call, GitHub, GitHubError, Result, Verb};
+use super::pages::Conditional;
+use super::{path, Call, GitHub, GitHubError, Result};
 use crate::repo::Repo;
 
 /// `(file name, YAML text)`, e.g. `("1.web_bug_report.yml", "name: …")`.
@@ -102,23 +105,8 @@ fn is_yaml(name: &str) -> bool {
     lower.ends_with(".yml") || lower.ends_with(".yaml")
 }
 
-/// One entry of a contents API folder listing.
-#[derive(Deserialize)]
-struct RawEntry {
-    name: String,
-    sha: String,
-    #[serde(rename = "type")]
-    kind: String,
-}
-
-/// A contents API file.
-#[derive(Deserialize)]
-struct RawFile {
-    #[serde(default)]
-    content: Option<String>,
-    #[serde(default)]
-    encoding: Option<String>,
-}
+/// The folder of the forms, in the contents API.
+const FOLDER: [&str; 2] = [".github", "ISSUE_TEMPLATE"];
 
 impl GitHub {
     /// The `.yml`/`.yaml` files of `repo`'s `.github/ISSUE_TEMPLATE`, sorted
@@ -133,26 +121,36 @@ impl GitHub {
     ) -> Result<Option<Vec<TemplateFile>>> {
         let api_base = self.api_base().to_string();
         let cached = cache.and_then(|c| c.load(&api_base, repo));
-        let url = self.template_url(repo, None);
+        let route = path(&[
+            "repos",
+            &repo.owner,
+            &repo.name,
+            "contents",
+            FOLDER[0],
+            FOLDER[1],
+        ]);
         let action = format!("list the issue forms of {repo}");
         let not_found = format!("repository {repo}");
-        let mut call = Call::new(Verb::Get, url, &action);
-        call.etag = cached.as_ref().and_then(|c| c.etag.as_deref());
-        let answer = self.send(&call).await?;
-
-        if answer.status == 304 {
-            if let Some(entry) = &cached {
-                return Ok(Some(to_pairs(&entry.files)));
+        let call = self.call("GET", &route, &action, &not_found);
+        let crab = self.crab()?;
+        // The typed contents endpoint sends no If-None-Match: the listing
+        // goes through the conditional GET.
+        let etag = cached.as_ref().and_then(|c| c.etag.as_deref());
+        let (head, body) = match self.conditional(&crab, &route, etag, &call).await {
+            Ok(Conditional::NotModified) => match &cached {
+                Some(entry) => return Ok(Some(to_pairs(&entry.files))),
+                // A 304 to a request that sent no ETag is not GitHub's.
+                None => return Err(self.malformed(&call, "it answered 304 unasked".into())),
+            },
+            Ok(Conditional::Fresh { head, body }) => (head, body),
+            Err(GitHubError::NotFound { .. }) => {
+                return self.repo_exists(repo).await.map(|()| None)
             }
-        }
-        if answer.status == 404 {
-            return self.repo_exists(repo).await.map(|()| None);
-        }
-        if !answer.ok() {
-            return Err(self.fail(&answer, &action, &not_found));
-        }
-        let mut entries: Vec<RawEntry> = self.json(&answer)?;
-        entries.retain(|e| e.kind == "file" && is_yaml(&e.name));
+            Err(e) => return Err(e),
+        };
+        let new_etag = Conditional::etag(&head);
+        let mut entries: Vec<Content> = self.list_page::<Content>(head, body, &call).await?.items;
+        entries.retain(|e| e.r#type == "file" && is_yaml(&e.name));
         entries.sort_by(|a, b| a.name.cmp(&b.name));
 
         let mut files = Vec::with_capacity(entries.len());
@@ -178,7 +176,7 @@ impl GitHub {
             let entry = CacheEntry {
                 api_base,
                 repo: repo.to_string(),
-                etag: answer.header("etag").map(str::to_string),
+                etag: new_etag,
                 files,
             };
             cache.store(&entry, repo);
@@ -186,41 +184,41 @@ impl GitHub {
         Ok(Some(pairs))
     }
 
-    /// The contents API address of `.github/ISSUE_TEMPLATE`, or of one
-    /// file in it.
-    fn template_url(&self, repo: &Repo, file: Option<&str>) -> reqwest::Url {
-        let mut parts = vec![
+    async fn fetch_template_file(&self, repo: &Repo, name: &str) -> Result<String> {
+        let route = path(&[
             "repos",
             &repo.owner,
             &repo.name,
             "contents",
-            ".github",
-            "ISSUE_TEMPLATE",
-        ];
-        parts.extend(file);
-        self.url(&parts, &[])
-    }
-
-    async fn fetch_template_file(&self, repo: &Repo, name: &str) -> Result<String> {
-        let url = self.template_url(repo, Some(name));
+            FOLDER[0],
+            FOLDER[1],
+            name,
+        ]);
         let action = format!("read the issue form {name} of {repo}");
         let not_found = format!("file .github/ISSUE_TEMPLATE/{name} in {repo}");
-        let answer = self.send(&Call::new(Verb::Get, url, &action)).await?;
-        if !answer.ok() {
-            return Err(self.fail(&answer, &action, &not_found));
-        }
-        let file: RawFile = self.json(&answer)?;
-        let malformed = |detail: &str| GitHubError::Malformed {
-            host: self.host.clone(),
-            endpoint: answer.endpoint.clone(),
-            detail: detail.to_string(),
-        };
-        match (file.encoding.as_deref(), file.content) {
-            (Some("base64"), Some(content)) => {
-                let bytes = super::wire::decode_base64(&content)
-                    .ok_or_else(|| malformed("its base64 content does not decode"))?;
-                String::from_utf8(bytes).map_err(|_| malformed("the file is not UTF-8 text"))
-            }
+        let call = self.call("GET", &route, &action, &not_found);
+        let crab = self.crab()?;
+        // The path is encoded here: octocrab puts it in the URL as it is.
+        let encoded = path(&[FOLDER[0], FOLDER[1], name]);
+        let mut found = crab
+            .repos(&repo.owner, &repo.name)
+            .get_content()
+            .path(encoded.trim_start_matches('/'))
+            .send()
+            .await
+            .map_err(|e| self.fail(&call, e))?;
+        let file = found.take_items().into_iter().next();
+        let malformed = |detail: &str| self.malformed(&call, detail.to_string());
+        match file {
+            Some(Content {
+                encoding: Some(encoding),
+                content: Some(content),
+                ..
+            }) if encoding == "base64" => decode(&content)
+                .ok_or_else(|| malformed("its base64 content does not decode"))
+                .and_then(|bytes| {
+                    String::from_utf8(bytes).map_err(|_| malformed("the file is not UTF-8 text"))
+                }),
             _ => Err(malformed(
                 "it carries no base64 content (is the file larger than 1 MB?)",
             )),
@@ -229,14 +227,44 @@ impl GitHub {
 
     /// `Ok(())` when `repo` exists and is visible, else why not.
     async fn repo_exists(&self, repo: &Repo) -> Result<()> {
-        let url = self.url(&["repos", &repo.owner, &repo.name], &[]);
+        let route = path(&["repos", &repo.owner, &repo.name]);
         let action = format!("look up repository {repo}");
         let not_found = format!("repository {repo}");
-        let answer = self.send(&Call::new(Verb::Get, url, &action)).await?;
-        if answer.ok() {
-            Ok(())
-        } else {
-            Err(self.fail(&answer, &action, &not_found))
-        }
+        let call: Call<'_> = self.call("GET", &route, &action, &not_found);
+        let crab = self.crab()?;
+        crab.repos(&repo.owner, &repo.name)
+            .get()
+            .await
+            .map(drop)
+            .map_err(|e| self.fail(&call, e))
+    }
+}
+
+/// The contents API's base64 (standard alphabet, a newline every 60
+/// characters). Not octocrab's `Content::decoded_content`, which panics on
+/// bad base64 and replaces bad UTF-8 silently: a server's answer must not
+/// crash the tool, and a form that is not UTF-8 is an error.
+fn decode(content: &str) -> Option<Vec<u8>> {
+    let clean: Vec<u8> = content
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    base64::engine::general_purpose::STANDARD.decode(clean).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode;
+
+    #[test]
+    fn base64_with_newlines() {
+        assert_eq!(
+            decode("bmFtZTogQnVn\nIHJlcG9ydAo=\n").unwrap(),
+            b"name: Bug report\n"
+        );
+        assert_eq!(decode("YQ==").unwrap(), b"a");
+        assert_eq!(decode("").unwrap(), b"");
+        assert!(decode("Y").is_none());
+        assert!(decode("Y*==").is_none());
     }
 }

@@ -1,8 +1,11 @@
 //! The GitHub token: where it comes from, and keeping it out of sight.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+
+use secrecy::{ExposeSecret, SecretString};
 
 use super::GitHubError;
 
@@ -30,13 +33,22 @@ impl fmt::Display for TokenSource {
     }
 }
 
-/// A GitHub token. Its `Debug` is redacted and it has no `Display`; the
-/// text is only handed to octocrab, which marks the header sensitive.
-#[derive(Clone, PartialEq, Eq)]
+/// A GitHub token. The secret is a [`SecretString`] (zeroed when dropped,
+/// never in `Debug`) and the type has no `Display`; the text is only handed
+/// to the `Authorization` header, marked sensitive.
+#[derive(Clone)]
 pub struct Token {
-    secret: String,
+    secret: SecretString,
     source: TokenSource,
 }
+
+impl PartialEq for Token {
+    fn eq(&self, other: &Token) -> bool {
+        self.source == other.source && self.expose() == other.expose()
+    }
+}
+
+impl Eq for Token {}
 
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -65,7 +77,7 @@ impl Token {
             });
         }
         Ok(Some(Token {
-            secret: trimmed.to_string(),
+            secret: SecretString::from(trimmed),
             source,
         }))
     }
@@ -76,12 +88,13 @@ impl Token {
     }
 
     pub(crate) fn expose(&self) -> &str {
-        &self.secret
+        self.secret.expose_secret()
     }
 
     /// `GITHUB_TOKEN`, then `GH_TOKEN`, then `gh auth token` (for
     /// `gh_hostname`, e.g. `github.com` or an Enterprise host), if `gh` is
-    /// on `PATH`. Failures of `gh` are ignored.
+    /// on `PATH`. Failures of `gh` are ignored. `gh` runs at most once per
+    /// host in a process: its answer is kept.
     pub fn discover(gh_hostname: &str) -> Result<Option<Token>, GitHubError> {
         Token::discover_with(
             |name| std::env::var(name).ok(),
@@ -113,10 +126,26 @@ impl Token {
     }
 }
 
+/// What `gh auth token` said, per host, for the rest of the process.
+fn gh_answers() -> &'static Mutex<HashMap<String, Option<SecretString>>> {
+    static ANSWERS: OnceLock<Mutex<HashMap<String, Option<SecretString>>>> = OnceLock::new();
+    ANSWERS.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// `gh auth token [--hostname HOST]`, run once per host and process.
+fn gh_auth_token(hostname: &str) -> Option<String> {
+    let key = hostname.to_ascii_lowercase();
+    let mut answers = gh_answers().lock().unwrap_or_else(|p| p.into_inner());
+    let answer = answers
+        .entry(key)
+        .or_insert_with(|| run_gh_auth_token(hostname).map(SecretString::from));
+    answer.as_ref().map(|s| s.expose_secret().to_string())
+}
+
 /// Runs `gh auth token [--hostname HOST]` directly (no shell), only when a
 /// `gh` executable is on `PATH`. Any failure gives `None`.
-fn gh_auth_token(hostname: &str) -> Option<String> {
-    let gh = find_on_path("gh")?;
+fn run_gh_auth_token(hostname: &str) -> Option<String> {
+    let gh = which::which("gh").ok()?;
     let mut cmd = Command::new(gh);
     cmd.arg("auth").arg("token");
     if !hostname.eq_ignore_ascii_case("github.com") {
@@ -133,31 +162,6 @@ fn gh_auth_token(hostname: &str) -> Option<String> {
         return None;
     }
     String::from_utf8(out.stdout).ok()
-}
-
-fn find_on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).find_map(|dir| {
-        let candidates = if cfg!(windows) {
-            vec![dir.join(format!("{name}.exe"))]
-        } else {
-            vec![dir.join(name)]
-        };
-        candidates.into_iter().find(|p| is_executable(p))
-    })
-}
-
-#[cfg(unix)]
-fn is_executable(p: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    p.metadata()
-        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        .unwrap_or(false)
-}
-
-#[cfg(not(unix))]
-fn is_executable(p: &Path) -> bool {
-    p.is_file()
 }
 
 #[cfg(test)]

@@ -48,13 +48,7 @@ struct Issue {
 type Shared = Arc<Mutex<Issue>>;
 
 fn gh_user(login: &str) -> Value {
-    json!({
-        "login": login, "id": 41898282, "node_id": "MDM6Qm90NDE4OTgyODI=",
-        "avatar_url": "https://avatars.githubusercontent.com/in/15368?v=4",
-        "url": format!("https://api.github.com/users/{login}"),
-        "html_url": format!("https://github.com/apps/{login}"),
-        "type": if login.ends_with("[bot]") { "Bot" } else { "User" }, "site_admin": false
-    })
+    crate::github_json::user(login)
 }
 
 /// An error answer in GitHub's shape.
@@ -246,12 +240,10 @@ async fn fake_github(number: u64, state: Shared) -> MockServer {
             if b["state"] == "closed" {
                 st.closed_as = b["state_reason"].as_str().map(str::to_string);
             }
-            ResponseTemplate::new(200).set_body_json(json!({
-                "number": number, "title": "t", "state": "closed",
-                "state_reason": b["state_reason"],
-                "html_url": format!("https://github.com/{REPO}/issues/{number}"),
-                "labels": labels_json(&st.labels), "user": gh_user("someone")
-            }))
+            let mut issue = crate::github_json::issue(REPO, number, "t", "closed", "someone");
+            issue["state_reason"] = b["state_reason"].clone();
+            issue["labels"] = labels_json(&st.labels);
+            ResponseTemplate::new(200).set_body_json(issue)
         })
         .mount(&server)
         .await;
@@ -293,18 +285,15 @@ fn percent_decode(s: &str) -> String {
 
 /// An issue as the search API lists it.
 fn search_item(number: u64, title: &str, body: &str, state: &str) -> Value {
-    json!({
-        "url": format!("https://api.github.com/repos/{REPO}/issues/{number}"),
-        "repository_url": format!("https://api.github.com/repos/{REPO}"),
-        "html_url": format!("https://github.com/{REPO}/issues/{number}"),
-        "id": 2_000_000_000u64 + number, "node_id": format!("I_kw{number}"),
-        "number": number, "title": title, "user": gh_user("earlier-reporter"),
-        "labels": [{"id": 1, "name": "bug", "color": "d73a4a", "default": true, "description": null}],
-        "state": state, "state_reason": if state == "closed" { json!("completed") } else { Value::Null },
-        "locked": false, "comments": 3,
-        "created_at": "2026-10-02T08:00:00Z", "updated_at": "2026-10-05T08:00:00Z", "closed_at": null,
-        "author_association": "NONE", "body": body, "score": 1.0
-    })
+    let mut item = crate::github_json::issue(REPO, number, title, state, "earlier-reporter");
+    item["labels"] = json!([crate::github_json::label(REPO, 1, "bug")]);
+    item["comments"] = json!(3);
+    item["created_at"] = json!("2026-10-02T08:00:00Z");
+    item["updated_at"] = json!("2026-10-05T08:00:00Z");
+    item["closed_at"] = Value::Null;
+    item["body"] = json!(body);
+    item["score"] = json!(1.0);
+    item
 }
 
 /// Every request that was not a read.

@@ -9,6 +9,8 @@ use std::time::Duration;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::github_json;
+
 const TOKEN: &str = "ghp_drafterTestToken0123456789";
 const V2: &str = include_str!("../fixtures/mastodon/instance-v2.json");
 
@@ -20,17 +22,16 @@ async fn github(create_status: u16) -> MockServer {
 
 /// An issue as the search API lists it.
 fn search_item(number: u64, title: &str, body: &str) -> Value {
-    json!({
-        "url": format!("https://api.github.com/repos/mastodon/mastodon/issues/{number}"),
-        "repository_url": "https://api.github.com/repos/mastodon/mastodon",
-        "html_url": format!("https://github.com/mastodon/mastodon/issues/{number}"),
-        "id": 2_000_000_000u64 + number, "node_id": format!("I_kw{number}"),
-        "number": number, "title": title,
-        "user": {"login": "earlier-reporter", "id": 5},
-        "labels": [], "state": "open", "state_reason": null, "locked": false, "comments": 2,
-        "created_at": "2026-10-02T08:00:00Z", "updated_at": "2026-10-05T08:00:00Z",
-        "closed_at": null, "author_association": "NONE", "body": body, "score": 1.0
-    })
+    let mut issue = github_json::issue(
+        "mastodon/mastodon",
+        number,
+        title,
+        "open",
+        "earlier-reporter",
+    );
+    issue["body"] = json!(body);
+    issue["score"] = json!(1.0);
+    issue
 }
 
 /// [`github`], whose search API lists `items`.
@@ -44,15 +45,20 @@ async fn github_finding(create_status: u16, items: Vec<Value>) -> MockServer {
         .mount(&gh)
         .await;
     let created = if create_status == 201 {
-        ResponseTemplate::new(201).set_body_json(json!({
-            "id": 1, "number": 42, "state": "open",
-            "title": "x", "body": "x",
-            "html_url": "https://github.com/mastodon/mastodon/issues/42",
-            "url": "https://api.github.com/repos/mastodon/mastodon/issues/42",
-            "labels": [{"id": 1, "name": "area/web interface", "color": "ededed"}],
-            "type": {"id": 1, "name": "Bug"},
-            "user": {"login": "reporter", "id": 7}
-        }))
+        let mut issue = github_json::issue("mastodon/mastodon", 42, "x", "open", "reporter");
+        issue["body"] = json!("x");
+        issue["labels"] = json!([github_json::label(
+            "mastodon/mastodon",
+            1,
+            "area/web interface"
+        )]);
+        issue["type"] = json!({
+            "id": 1, "node_id": "IT_kwDOAAbcde4AAAAB", "name": "Bug",
+            "description": "An unexpected problem or behavior", "color": "red",
+            "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
+            "is_enabled": true
+        });
+        ResponseTemplate::new(201).set_body_json(issue)
     } else {
         ResponseTemplate::new(create_status).set_body_json(json!({
             "message": "Server Error", "documentation_url": "https://docs.github.com/rest"
@@ -264,25 +270,19 @@ async fn after_an_unanswered_create_it_looks_for_the_issue_before_filing_again()
     let title = WEB_BUG_TITLE;
     Mock::given(method("GET"))
         .and(path("/user"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(json!({"login": "reporter", "id": 7})),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(github_json::user("reporter")))
         .mount(&gh)
         .await;
     Mock::given(method("GET"))
         .and(path("/repos/mastodon/mastodon/issues"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{
+        .respond_with(ResponseTemplate::new(200).set_body_json({
             // The same title by the same person years ago is another issue.
-            "id": 8, "number": 12, "state": "closed", "title": title, "body": "",
-            "html_url": "https://github.com/mastodon/mastodon/issues/12",
-            "created_at": "2019-03-01T10:00:00Z",
-            "labels": [], "user": {"login": "reporter", "id": 7}
-        }, {
-            "id": 9, "number": 43, "state": "open", "title": title, "body": "",
-            "html_url": "https://github.com/mastodon/mastodon/issues/43",
-            "created_at": issue_preflight_now(),
-            "labels": [], "user": {"login": "reporter", "id": 7}
-        }])))
+            let mut old = github_json::issue("mastodon/mastodon", 12, &title, "closed", "reporter");
+            old["created_at"] = json!("2019-03-01T10:00:00Z");
+            let mut new = github_json::issue("mastodon/mastodon", 43, &title, "open", "reporter");
+            new["created_at"] = json!(issue_preflight_now());
+            json!([old, new])
+        }))
         .mount(&gh)
         .await;
     let out = scripted(&gh, state.path(), "drafts/web-bug.yml", &[]);

@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 use wiremock::matchers::{body_partial_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+use crate::github_json;
+
 const TOKEN: &str = "ghp_Z9yXtestTOKENnotReal0123456789abcd";
 
 fn fast() -> Options {
@@ -21,7 +23,8 @@ fn fast() -> Options {
         max_total_wait: Duration::from_secs(3),
         secondary_wait: Duration::from_millis(20),
         connect_timeout: Duration::from_secs(2),
-        read_timeout: Duration::from_secs(5),
+        deadline: Duration::from_secs(5),
+        ..Options::default()
     }
 }
 
@@ -55,18 +58,7 @@ fn bearer() -> String {
 }
 
 fn user(login: &str) -> Value {
-    json!({
-        "login": login,
-        "id": 1_234_567,
-        "node_id": "MDQ6VXNlcjEyMzQ1Njc=",
-        "avatar_url": "https://avatars.githubusercontent.com/u/1234567?v=4",
-        "gravatar_id": "",
-        "url": format!("https://api.github.com/users/{login}"),
-        "html_url": format!("https://github.com/{login}"),
-        "type": "User",
-        "user_view_type": "public",
-        "site_admin": false
-    })
+    github_json::user(login)
 }
 
 /// An issue as `GET /repos/{o}/{r}/issues` returns it.
@@ -874,9 +866,9 @@ async fn a_repository_without_forms_is_none() {
         .await;
     Mock::given(method("GET"))
         .and(path("/repos/octo/plain"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "id": 1, "name": "plain", "full_name": "octo/plain", "private": false, "has_issues": true
-        })))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(github_json::repository("octo", "plain")),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -961,8 +953,8 @@ async fn action_calls_comment_label_and_close() {
         .and(path(format!("{issue_path}/labels")))
         .and(body_partial_json(json!({ "labels": ["support"] })))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([
-            { "id": 1, "node_id": "LA_1", "url": "u", "name": "support", "color": "fff", "default": false, "description": null },
-            { "id": 2, "node_id": "LA_2", "url": "u", "name": "bug", "color": "fff", "default": true, "description": null }
+            github_json::label("mastodon/mastodon", 1, "support"),
+            github_json::label("mastodon/mastodon", 2, "bug")
         ])))
         .expect(1)
         .mount(&server)
@@ -1039,5 +1031,331 @@ async fn permission_refusal_is_forbidden_not_rate_limited() {
             .contains("Resource not accessible by integration"),
         "{err}"
     );
+    assert_clean(&err, &host_of(&server));
+}
+
+// ----- the limits every request gets -------------------------------------------
+
+fn with(server_uri: &str, options: Options) -> GitHub {
+    GitHub::with_options(server_uri, Token::new(TOKEN).unwrap(), options).unwrap()
+}
+
+#[tokio::test]
+async fn a_dripping_server_is_given_up_at_the_deadline() {
+    let port = crate::support::dripping_server();
+    let host = format!("127.0.0.1:{port}");
+    let gh = with(
+        &format!("http://{host}"),
+        Options {
+            deadline: Duration::from_millis(1500),
+            deadline_after_stall: Duration::from_millis(500),
+            ..fast()
+        },
+    );
+    let started = Instant::now();
+    let err = gh.search_issues("crash", 5).await.unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    assert!(err.is_network(), "{err:?}");
+    assert_eq!(err.exit_code(), 3);
+    assert_eq!(
+        err.to_string(),
+        format!("could not reach {host}: no complete answer within 1.5 s; check the network connection or GITHUB_API_URL")
+    );
+    assert_clean(&err, &host);
+
+    // Not retried, and the next request to the host that stalled gets the
+    // short deadline: a command gives up in about one deadline.
+    let started = Instant::now();
+    let err = gh.list_issues(&repo(), None, None).await.unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(1400), "took {took:?}");
+    assert!(
+        err.to_string().contains("no complete answer within 500 ms"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_over_the_size_cap_is_refused_naming_host_and_limit() {
+    let server = MockServer::start().await;
+    let many: Vec<Value> = (1..=20).map(|n| issue(n, "big", "open", &[])).collect();
+    Mock::given(method("GET"))
+        .and(path("/repos/mastodon/mastodon/issues"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!(many)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let gh = with(
+        &server.uri(),
+        Options {
+            max_response_bytes: 16 * 1024,
+            ..fast()
+        },
+    );
+    let err = gh.list_issues(&repo(), None, None).await.unwrap_err();
+    assert!(matches!(err, GitHubError::Malformed { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} sent an unexpected answer to GET /repos/mastodon/mastodon/issues: it is larger than the 16 KB allowed",
+            host_of(&server)
+        )
+    );
+    assert_eq!(err.exit_code(), 3);
+}
+
+#[tokio::test]
+async fn an_exhausted_limit_that_resets_soon_is_waited_out() {
+    let server = MockServer::start().await;
+    let reset = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 1;
+    Mock::given(method("GET"))
+        .and(path("/search/issues"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .insert_header("x-ratelimit-limit", "30")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-used", "30")
+                .insert_header("x-ratelimit-resource", "search")
+                .insert_header("x-ratelimit-reset", reset.to_string().as_str())
+                .set_body_json(error_body("API rate limit exceeded for user ID 1234567.")),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/search/issues"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total_count": 1, "incomplete_results": false,
+            "items": [issue(9, "nine", "open", &[])]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    let found = client(&server).search_issues("nine", 5).await.unwrap();
+    assert_eq!(found[0].number, 9);
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "x-ratelimit-reset not honoured"
+    );
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_waited_out_for_a_write() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/repos/mastodon/mastodon/issues/42/comments"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "1")
+                .set_body_json(error_body("You have exceeded a secondary rate limit.")),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/repos/mastodon/mastodon/issues/42/comments"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(comment(&server, 5, "hi", "bob")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    let c = client(&server)
+        .create_comment(&repo(), 42, "hi")
+        .await
+        .unwrap();
+    assert_eq!(c.id, 5);
+    assert!(started.elapsed() >= Duration::from_millis(900));
+}
+
+#[tokio::test]
+async fn a_changed_list_answers_the_conditional_request_with_a_new_etag() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/mastodon/mastodon/issues"))
+        .and(header("if-none-match", "W/\"old\""))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("etag", "W/\"new\"")
+                .set_body_json(json!([issue(11, "eleven", "open", &[])])),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    match client(&server)
+        .list_issues(&repo(), Some("2025-06-01T00:00:00Z"), Some("W/\"old\""))
+        .await
+        .unwrap()
+    {
+        ListOutcome::Issues { records, etag, .. } => {
+            assert_eq!(records[0].number, 11);
+            assert_eq!(etag.as_deref(), Some("W/\"new\""));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn search_follows_link_pages_until_it_has_enough() {
+    let server = MockServer::start().await;
+    let page2 = format!("{}/search/issues?q=pinned&per_page=2&page=2", server.uri());
+    Mock::given(method("GET"))
+        .and(path("/search/issues"))
+        .and(query_param("page", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "total_count": 5, "incomplete_results": false,
+            "items": [issue(3, "three", "open", &[]), issue(4, "four", "open", &[])]
+        })))
+        .with_priority(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/search/issues"))
+        .and(query_param("per_page", "2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header(
+                    "link",
+                    format!("<{page2}>; rel=\"next\", <{page2}>; rel=\"last\"").as_str(),
+                )
+                .set_body_json(json!({
+                    "total_count": 5, "incomplete_results": false,
+                    "items": [issue(1, "one", "open", &[]), pull(2, "two")]
+                })),
+        )
+        .with_priority(2)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let found = client(&server).search_issues("pinned", 2).await.unwrap();
+    let numbers: Vec<u64> = found.iter().map(|r| r.number).collect();
+    assert_eq!(numbers, [1, 3], "a pull request does not count");
+}
+
+#[tokio::test]
+async fn a_link_to_another_host_is_not_followed_and_the_token_stays_home() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(0)
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    let away = format!(
+        "{}/repositories/1/issues/42/comments?page=2",
+        elsewhere.uri()
+    );
+    Mock::given(method("GET"))
+        .and(path("/repos/mastodon/mastodon/issues/42/comments"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("link", format!("<{away}>; rel=\"next\"").as_str())
+                .set_body_json(json!([comment(&server, 1, "first", "bob")])),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repos/mastodon/mastodon/issues"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("etag", "\"e\"")
+                .insert_header(
+                    "link",
+                    format!(
+                        "<{}/repositories/1/issues?page=2>; rel=\"next\"",
+                        elsewhere.uri()
+                    )
+                    .as_str(),
+                )
+                .set_body_json(json!([issue(1, "one", "open", &[])])),
+        )
+        .mount(&server)
+        .await;
+    let gh = client(&server);
+    let err = gh.list_comments(&repo(), 42).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("its Link header points to another host"),
+        "{err}"
+    );
+    assert_clean(&err, &host_of(&server));
+    match gh.list_issues(&repo(), None, None).await.unwrap() {
+        ListOutcome::Issues {
+            records,
+            etag,
+            interrupted,
+        } => {
+            assert_eq!(records.len(), 1);
+            assert_eq!(etag, None);
+            assert!(interrupted.is_some());
+        }
+        other => panic!("{other:?}"),
+    }
+    elsewhere.verify().await;
+}
+
+#[tokio::test]
+async fn a_renamed_repository_redirect_is_followed_on_the_api_host_only() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/mastodon/old-name/issues"))
+        .respond_with(
+            ResponseTemplate::new(301).insert_header(
+                "location",
+                format!(
+                    "{}/repositories/15983176/issues?state=all&per_page=100",
+                    server.uri()
+                )
+                .as_str(),
+            ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/repositories/15983176/issues"))
+        .and(header("authorization", bearer().as_str()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([issue(
+            5,
+            "five",
+            "open",
+            &[]
+        )])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let renamed: Repo = "mastodon/old-name".parse().unwrap();
+    match client(&server)
+        .list_issues(&renamed, None, None)
+        .await
+        .unwrap()
+    {
+        ListOutcome::Issues { records, .. } => assert_eq!(records[0].number, 5),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_search_answer_without_items_is_malformed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/search/issues"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "total_count": 0, "incomplete_results": false })),
+        )
+        .mount(&server)
+        .await;
+    let err = client(&server).search_issues("x", 3).await.unwrap_err();
+    assert!(matches!(err, GitHubError::Malformed { .. }), "{err:?}");
+    assert!(err.to_string().contains("GET /search/issues"), "{err}");
     assert_clean(&err, &host_of(&server));
 }

@@ -121,12 +121,15 @@ async fn github() -> MockServer {
         .await;
     Mock::given(method("POST"))
         .and(path("/repos/mastodon/mastodon/issues"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({
-            "id": 1, "number": 42, "state": "open", "title": "x", "body": "x",
-            "html_url": "https://github.com/mastodon/mastodon/issues/42",
-            "url": "https://api.github.com/repos/mastodon/mastodon/issues/42",
-            "labels": [], "user": {"login": "reporter", "id": 7}
-        })))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(crate::github_json::issue(
+                "mastodon/mastodon",
+                42,
+                "x",
+                "open",
+                "reporter",
+            )),
+        )
         .mount(&gh)
         .await;
     gh

@@ -8,6 +8,7 @@ mod cli_errors;
 mod contract;
 mod drafter;
 mod github_client;
+mod github_json;
 mod golden;
 mod layout;
 mod lint_rules;

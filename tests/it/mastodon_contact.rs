@@ -283,3 +283,99 @@ async fn public_only_refuses_loopback_without_a_request() {
     .await;
     assert!(c.is_ok(), "{c:?}");
 }
+
+/// Private addresses spelled oddly are still private: the URL parser reads
+/// `2130706433`, `0x7f000001`, `017700000001` and `127.1` as 127.0.0.1, a
+/// trailing dot names the same host, and an IPv4-mapped IPv6 address is
+/// judged by the IPv4 address it carries.
+#[tokio::test]
+async fn public_only_refuses_odd_spellings_of_private_addresses() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json_body(V2))
+        .mount(&server)
+        .await;
+    let port = server.address().port();
+    for typed in [
+        "2130706433".to_string(),
+        "0x7f000001".to_string(),
+        "017700000001".to_string(),
+        "127.1".to_string(),
+        "https://127.1".to_string(),
+        "@admin@2130706433".to_string(),
+        "localhost.".to_string(),
+        format!("https://localhost.:{port}"),
+        "LOCALHOST.".to_string(),
+        "[::ffff:127.0.0.1]".to_string(),
+        "https://[::ffff:7f00:1]".to_string(),
+        "169.254.169.254".to_string(),
+        "https://169.254.169.254/latest/meta-data/".to_string(),
+        "10.0.0.5.".to_string(),
+        "printer.local.".to_string(),
+        "metadata.google.internal.".to_string(),
+        "foo.localhost.".to_string(),
+    ] {
+        let addr = normalize_server(&typed).unwrap_or_else(|e| panic!("{typed}: {e}"));
+        let err = lookup_contact_with(&addr, TIMEOUT, Reach::PublicOnly)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ContactError::NotPublic { .. }),
+            "{typed}: {err:?}"
+        );
+        assert_eq!(err.exit_code(), 2);
+    }
+    let sent = server.received_requests().await.unwrap();
+    assert!(sent.is_empty(), "requests were sent: {sent:?}");
+}
+
+/// A server the user names on purpose may redirect; the contact names the
+/// server that answered.
+#[tokio::test]
+async fn anywhere_follows_a_redirect_and_names_the_server_that_answered() {
+    let moved = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/instance"))
+        .respond_with(json_body(V2))
+        .expect(1)
+        .mount(&moved)
+        .await;
+    let old = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/instance"))
+        .respond_with(
+            ResponseTemplate::new(301)
+                .insert_header("location", format!("{}/api/v2/instance", moved.uri())),
+        )
+        .expect(1)
+        .mount(&old)
+        .await;
+    let c = lookup_contact(&old.uri(), TIMEOUT).await.unwrap();
+    assert_eq!(c.email.as_deref(), Some("staff@mastodon.social"));
+    assert_eq!(c.about_url, format!("{}/about", moved.uri()));
+}
+
+/// A server that sends its headers and then one byte a second is given up
+/// on at the deadline, whatever it promised.
+#[tokio::test]
+async fn a_server_that_drips_its_answer_times_out() {
+    let port = crate::support::dripping_server();
+    let started = Instant::now();
+    let err = lookup_contact(
+        &format!("http://127.0.0.1:{port}"),
+        Duration::from_millis(1500),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(matches!(err, ContactError::Timeout { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with(&format!("127.0.0.1:{port} did not answer within 1.5 s")),
+        "{err}"
+    );
+}

@@ -101,3 +101,31 @@ pub fn fixture(name: &str) -> PathBuf {
         .join("tests/fixtures")
         .join(name)
 }
+
+/// A server on loopback that sends the headers of a 200 answer promising
+/// 5,000 bytes of JSON, then one byte a second; gives its port.
+pub fn dripping_server() -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { return };
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 5000\r\n\r\n[";
+                if s.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                for _ in 0..5000 {
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                    if s.write_all(b" ").is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
