@@ -277,9 +277,9 @@ async fn after_an_unanswered_create_it_looks_for_the_issue_before_filing_again()
         .and(path("/repos/mastodon/mastodon/issues"))
         .respond_with(ResponseTemplate::new(200).set_body_json({
             // The same title by the same person years ago is another issue.
-            let mut old = github_json::issue("mastodon/mastodon", 12, &title, "closed", "reporter");
+            let mut old = github_json::issue("mastodon/mastodon", 12, title, "closed", "reporter");
             old["created_at"] = json!("2019-03-01T10:00:00Z");
-            let mut new = github_json::issue("mastodon/mastodon", 43, &title, "open", "reporter");
+            let mut new = github_json::issue("mastodon/mastodon", 43, title, "open", "reporter");
             new["created_at"] = json!(issue_preflight_now());
             json!([old, new])
         }))
