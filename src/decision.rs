@@ -13,7 +13,7 @@
 
 use crate::checks::dupes::Candidate;
 use crate::checks::lint::Severity;
-use crate::checks::triage::{Redirect, Verdict};
+use crate::checks::triage::{Redirect, Triage, Verdict};
 use crate::checks::Checks;
 pub use crate::policy::{Policy, OFFERED};
 use serde::Serialize;
@@ -56,19 +56,18 @@ pub struct Decision {
 /// Decides for checked answers.
 pub fn decide(checks: &Checks, policy: &Policy) -> Decision {
     let t = &checks.triage;
-    let redirect = t
-        .redirect()
-        .filter(|to| *to == Redirect::Security || t.confidence >= policy.redirect);
+    let redirect = redirect_of(t, policy);
+    let (offer_at, duplicate_at) = duplicate_thresholds(policy);
     let offered: Vec<Candidate> = checks
         .candidates
         .iter()
-        .filter(|c| c.score >= policy.offer)
+        .filter(|c| c.score >= offer_at)
         .cloned()
         .collect();
     let strong_duplicate = checks
         .candidates
         .iter()
-        .filter(|c| c.score >= policy.duplicate)
+        .filter(|c| c.score >= duplicate_at)
         .max_by(|a, b| a.score.total_cmp(&b.score))
         .cloned();
     let errors = checks
@@ -78,7 +77,7 @@ pub fn decide(checks: &Checks, policy: &Policy) -> Decision {
         .count();
     let closable = redirect.is_some()
         && matches!(t.verdict, Verdict::Support | Verdict::Question)
-        && t.confidence >= policy.close;
+        && t.support >= policy.close.unwrap_or(t.thresholds.close);
     let outcome = if let Some(to) = redirect {
         Outcome::Redirect { to }
     } else if let Some(c) = &strong_duplicate {
@@ -103,6 +102,29 @@ pub fn decide(checks: &Checks, policy: &Policy) -> Decision {
     }
 }
 
+/// Where triage sends the draft, under `policy`: a vulnerability always to
+/// the private channel; a support question to the admin (a how-to question
+/// to Discussions) once the probability of support reaches the threshold.
+pub fn redirect_of(t: &Triage, policy: &Policy) -> Option<Redirect> {
+    match t.verdict {
+        Verdict::Security => Some(Redirect::Security),
+        Verdict::Question => Some(Redirect::Discussions),
+        _ if t.support >= policy.redirect.unwrap_or(t.thresholds.redirect) => {
+            Some(Redirect::InstanceAdmin)
+        }
+        _ => None,
+    }
+}
+
+/// (offer, duplicate): the policy's, else the ranker's own.
+pub fn duplicate_thresholds(policy: &Policy) -> (f64, f64) {
+    let own = crate::checks::dupes::thresholds();
+    (
+        policy.offer.unwrap_or(own.offer),
+        policy.duplicate.unwrap_or(own.duplicate),
+    )
+}
+
 /// A known duplicate points on to its original.
 pub fn original_of(c: &Candidate) -> (u64, String) {
     match c.duplicate_of {
@@ -120,10 +142,18 @@ pub fn original_of(c: &Candidate) -> (u64, String) {
 mod tests {
     use super::*;
     use crate::checks::lint::{Finding, Rule};
-    use crate::checks::triage::Triage;
+    use crate::checks::triage::model::Thresholds;
     use crate::issue::IssueState;
 
-    fn checks(verdict: Verdict, confidence: f64, errors: usize, scores: &[f64]) -> Checks {
+    /// The model's own thresholds in these tests.
+    const OWN: Thresholds = Thresholds {
+        redirect: 0.6,
+        close: 0.9,
+    };
+
+    /// Checks with a verdict, the probability of support, lint errors and
+    /// candidates of these scores.
+    fn checks(verdict: Verdict, support: f64, errors: usize, scores: &[f64]) -> Checks {
         Checks {
             findings: (0..errors)
                 .map(|_| Finding {
@@ -137,7 +167,11 @@ mod tests {
                 .collect(),
             triage: Triage {
                 verdict,
-                confidence,
+                confidence: support.max(0.4),
+                support,
+                scores: vec![(Verdict::Support, support)],
+                thresholds: OWN,
+                embedded: false,
                 reasons: vec![],
             },
             candidates: scores
@@ -163,7 +197,7 @@ mod tests {
 
     #[test]
     fn security_wins_even_when_unsure() {
-        let c = checks(Verdict::Security, 0.1, 1, &[0.9]);
+        let c = checks(Verdict::Security, 0.1, 1, &[0.99]);
         assert_eq!(
             outcome(&c),
             Outcome::Redirect {
@@ -175,7 +209,7 @@ mod tests {
 
     #[test]
     fn a_sure_support_verdict_redirects_before_duplicates_and_errors() {
-        let c = checks(Verdict::Support, 0.8, 1, &[0.9]);
+        let c = checks(Verdict::Support, 0.95, 1, &[0.99]);
         assert_eq!(
             outcome(&c),
             Outcome::Redirect {
@@ -189,34 +223,63 @@ mod tests {
     }
 
     #[test]
-    fn an_unsure_support_verdict_sends_no_one_away() {
-        let c = checks(Verdict::Support, 0.3, 0, &[]);
-        assert_eq!(outcome(&c), Outcome::File);
-        assert_eq!(decide(&c, &Policy::default()).redirect, None);
-        // At the threshold exactly, it redirects.
-        let at = checks(Verdict::Support, 0.5, 0, &[]);
+    fn support_is_acted_on_from_the_models_threshold_or_the_policys() {
+        // Below the model's own threshold, even as the likeliest verdict.
+        let below = checks(Verdict::Support, OWN.redirect - 0.01, 0, &[]);
+        assert_eq!(outcome(&below), Outcome::File);
+        assert_eq!(decide(&below, &Policy::default()).redirect, None);
+        // At it, it redirects.
+        let at = checks(Verdict::Support, OWN.redirect, 0, &[]);
         assert!(matches!(outcome(&at), Outcome::Redirect { .. }));
+        // A policy's threshold wins over the model's, both ways.
+        let lower = Policy {
+            redirect: Some(0.3),
+            ..Policy::default()
+        };
+        assert!(decide(&below, &lower).redirect.is_some());
+        let higher = Policy {
+            redirect: Some(0.99),
+            ..Policy::default()
+        };
+        assert_eq!(decide(&at, &higher).redirect, None);
+    }
+
+    #[test]
+    fn a_question_goes_to_discussions() {
+        let c = checks(Verdict::Question, 0.2, 0, &[]);
+        assert_eq!(
+            outcome(&c),
+            Outcome::Redirect {
+                to: Redirect::Discussions
+            }
+        );
     }
 
     #[test]
     fn closing_needs_the_stricter_threshold() {
         let p = Policy::default();
-        let below = checks(Verdict::Question, p.close - 0.01, 0, &[]);
+        let below = checks(Verdict::Support, OWN.close - 0.01, 0, &[]);
         assert!(decide(&below, &p).redirect.is_some());
         assert!(!decide(&below, &p).closable);
-        let at = checks(Verdict::Question, p.close, 0, &[]);
+        let at = checks(Verdict::Support, OWN.close, 0, &[]);
         assert!(decide(&at, &p).closable);
+        let stricter = Policy {
+            close: Some(0.99),
+            ..Policy::default()
+        };
+        assert!(!decide(&at, &stricter).closable);
     }
 
     #[test]
     fn a_strong_duplicate_comes_before_lint_errors() {
-        let c = checks(Verdict::Bug, 0.9, 1, &[0.6, 0.9]);
+        let (offer, strong) = duplicate_thresholds(&Policy::default());
+        let c = checks(Verdict::Bug, 0.1, 1, &[offer, strong]);
         assert_eq!(
             outcome(&c),
             Outcome::Duplicate {
                 number: 8,
                 url: "https://github.com/o/r/issues/8".into(),
-                score: 0.9
+                score: strong
             }
         );
         let d = decide(&c, &Policy::default());
@@ -229,29 +292,37 @@ mod tests {
     #[test]
     fn weak_candidates_are_neither_offered_nor_strong() {
         let p = Policy::default();
-        let c = checks(Verdict::Bug, 0.9, 1, &[p.offer - 0.01, p.duplicate - 0.01]);
+        let (offer, strong) = duplicate_thresholds(&p);
+        let c = checks(Verdict::Bug, 0.1, 1, &[offer - 0.01, strong - 0.01]);
         let d = decide(&c, &p);
         assert_eq!(d.outcome, Outcome::Fix { errors: 1 });
         assert_eq!(d.offered.len(), 1);
         assert_eq!(d.strong_duplicate, None);
-        let at = checks(Verdict::Feature, 0.9, 0, &[p.duplicate]);
-        assert!(matches!(outcome(&at), Outcome::Duplicate { .. }));
         assert_eq!(
-            outcome(&checks(Verdict::Feature, 0.9, 0, &[0.1])),
+            outcome(&checks(Verdict::Feature, 0.1, 0, &[offer - 0.01])),
             Outcome::File
         );
+        // The policy's thresholds win over the ranker's.
+        let strict = Policy {
+            duplicate: Some(1.0),
+            offer: Some(1.0),
+            ..Policy::default()
+        };
+        let d = decide(&checks(Verdict::Bug, 0.1, 0, &[strong]), &strict);
+        assert!(d.offered.is_empty() && d.strong_duplicate.is_none());
     }
 
     #[test]
     fn a_known_duplicate_points_to_its_original() {
-        let mut c = checks(Verdict::Bug, 0.9, 0, &[0.95]);
+        let (_, strong) = duplicate_thresholds(&Policy::default());
+        let mut c = checks(Verdict::Bug, 0.1, 0, &[strong]);
         c.candidates[0].duplicate_of = Some(3);
         assert_eq!(
             outcome(&c),
             Outcome::Duplicate {
                 number: 3,
                 url: "https://github.com/o/r/issues/3".into(),
-                score: 0.95
+                score: strong
             }
         );
     }
@@ -260,7 +331,7 @@ mod tests {
     fn policy_values_outside_zero_to_one_are_refused() {
         let mut p = Policy::default();
         assert!(p.validate().is_ok());
-        p.close = 1.5;
+        p.close = Some(1.5);
         assert!(p.validate().unwrap_err().contains("thresholds.close"));
     }
 }

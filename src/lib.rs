@@ -19,6 +19,7 @@
 pub mod act;
 pub mod action;
 pub mod checks;
+pub mod corpus;
 pub mod decision;
 pub mod draft;
 pub mod error;

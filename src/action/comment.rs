@@ -441,6 +441,13 @@ mod tests {
         Triage {
             verdict,
             confidence: 0.83,
+            support: 0.83,
+            scores: vec![(verdict, 0.83)],
+            thresholds: crate::checks::triage::model::Thresholds {
+                redirect: 0.5,
+                close: 0.9,
+            },
+            embedded: false,
             reasons: vec![Reason {
                 signal: "account-problem".into(),
                 weight: 2.5,

@@ -299,7 +299,7 @@ mod tests {
             "thresholds:\n  duplicate: 0.9\nlabels:\n  needs-info: 'status: needs info'\nclose: [support]\nmax-duplicates: 3\nexempt:\n  associations: []\n  users: ['dependabot[bot]']\n",
         )
         .unwrap();
-        assert_eq!(c.thresholds.duplicate, 0.9);
+        assert_eq!(c.thresholds.duplicate, Some(0.9));
         assert_eq!(c.thresholds.redirect, Policy::default().redirect);
         assert_eq!(c.labels.needs_info, "status: needs info");
         assert_eq!(c.labels.support, "support");

@@ -14,7 +14,7 @@ use crate::services::Services;
 use dupes::Search;
 use dupes::{Candidate, Query};
 use lint::Finding;
-use triage::{Redirect, Triage, TriageInput};
+use triage::{Triage, TriageInput};
 
 /// What the checks found.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,8 +96,7 @@ impl Checks {
 }
 
 fn redirected(t: &Triage, policy: &Policy) -> bool {
-    t.redirect()
-        .is_some_and(|to| to == Redirect::Security || t.confidence >= policy.redirect)
+    crate::decision::redirect_of(t, policy).is_some()
 }
 
 /// The draft as triage sees it: answers that are still the form's

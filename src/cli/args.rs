@@ -214,6 +214,11 @@ pub enum EvalCommand {
         /// Also list every misclassified record
         #[arg(long)]
         misses: bool,
+        /// Train on four fifths and judge the fifth, five times, instead of
+        /// judging with the shipped model (which was trained on the
+        /// development corpus: its figures there are not a result)
+        #[arg(long)]
+        cross_validate: bool,
     },
     /// Recall@1, recall@5 and MRR of duplicate search over the corpus's pairs
     Dupes {

@@ -72,8 +72,7 @@ pub fn run(global: &Global, args: DupesArgs, io: &mut Io<'_>) -> Outcome {
             }
         }
     }
-    let strong = candidates
-        .iter()
-        .any(|c| c.score >= services.policy().duplicate);
+    let (_, duplicate) = issue_preflight::decision::duplicate_thresholds(services.policy());
+    let strong = candidates.iter().any(|c| c.score >= duplicate);
     Ok(findings_code(strong))
 }

@@ -4,7 +4,7 @@
 //! rank?
 
 use crate::checks::dupes::{rank, Index, Query};
-use crate::eval::corpus::Record;
+use crate::corpus::Record;
 use crate::issue::IssueRecord;
 use std::fmt;
 
@@ -183,6 +183,7 @@ mod tests {
             title: title.into(),
             body: body.into(),
             kind: "feature".into(),
+            confidence: "high".into(),
             duplicate_of: dup.map(str::to_string),
             labels: vec![],
         }

@@ -1,8 +1,7 @@
 //! Measuring triage and duplicate search on a labelled corpus of real
 //! issues (the format of `eval-dev/issues.jsonl`).
 
-pub mod corpus;
 pub mod dupes;
 pub mod triage;
 
-pub use corpus::Record;
+pub use crate::corpus::Record;

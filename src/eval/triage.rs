@@ -1,21 +1,48 @@
-//! `preflight eval triage CORPUS.jsonl`: triage against a labelled corpus.
-//!
-//! Rows are the corpus `kind` (support, bug, feature, other), columns the
-//! predicted verdicts. "Support" for the headline figures means a verdict
-//! of `support` or `question` (both send the reporter away from the
-//! tracker) against kind `support`. Records of kind `other` (forks,
-//! works-as-intended, junk) have no right answer: they are counted apart and
-//! left out of every precision and recall.
+//! Triage measured against labelled reports: the confusion matrix (rows
+//! the corpus kind, columns the verdict), precision and recall per verdict,
+//! and the headline: support precision (every support verdict on another
+//! kind is wrong, troubleshooting and `other` included) and recall, on all
+//! reports and on the clear ones (kind said by a maintainer or the labels).
 
-use crate::checks::triage::{Triage, Verdict};
-use crate::eval::corpus::Record;
+use crate::checks::triage::Verdict;
+use crate::corpus::Record;
 
 /// Corpus kinds, in row order.
-pub const KINDS: [&str; 4] = ["support", "bug", "feature", "other"];
-const SUPPORT: usize = 0;
-const OTHER: usize = 3;
+pub const KINDS: [&str; 6] = [
+    "support",
+    "troubleshooting",
+    "bug",
+    "feature",
+    "security",
+    "other",
+];
 
-/// A record triage got wrong (kinds support, bug, feature only).
+/// Verdicts, in column order.
+pub const VERDICTS: [Verdict; 6] = [
+    Verdict::Support,
+    Verdict::Question,
+    Verdict::Troubleshooting,
+    Verdict::Bug,
+    Verdict::Feature,
+    Verdict::Security,
+];
+
+/// The kind a verdict is right for.
+fn kind_of(v: Verdict) -> usize {
+    match v {
+        Verdict::Support | Verdict::Question => 0,
+        Verdict::Troubleshooting => 1,
+        Verdict::Bug => 2,
+        Verdict::Feature => 3,
+        Verdict::Security => 4,
+    }
+}
+
+fn col(v: Verdict) -> usize {
+    VERDICTS.iter().position(|x| *x == v).unwrap_or(0)
+}
+
+/// A report triage got wrong.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Miss {
     pub id: String,
@@ -23,214 +50,173 @@ pub struct Miss {
     pub kind: String,
     pub verdict: Verdict,
     pub confidence: f64,
-    /// The signals behind the verdict, strongest first.
-    pub signals: Vec<String>,
 }
 
-/// The outcome of an evaluation.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct EvalReport {
-    /// `matrix[kind][verdict]`: kinds in [`KINDS`] order, verdicts in [`Verdict::ALL`] order.
-    pub matrix: [[usize; 6]; 4],
-    /// Records whose kind is none of [`KINDS`]: not counted anywhere else.
+/// One verdict for one labelled report.
+#[derive(Debug, Clone)]
+pub struct Judged<'a> {
+    pub record: &'a Record,
+    pub verdict: Verdict,
+    pub confidence: f64,
+}
+
+/// The tally of an evaluation.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Tally {
+    /// `matrix[kind][verdict]`, in [`KINDS`] and [`VERDICTS`] order.
+    pub matrix: [[usize; 6]; 6],
+    /// The same for clear reports only.
+    pub clear: [[usize; 6]; 6],
     pub unknown_kind: usize,
     pub misses: Vec<Miss>,
 }
 
-fn col(v: Verdict) -> usize {
-    Verdict::ALL.iter().position(|x| *x == v).unwrap_or(0)
+fn ratio(n: usize, d: usize) -> Option<f64> {
+    (d > 0).then(|| n as f64 / d as f64)
 }
 
-fn ratio(n: usize, d: usize) -> f64 {
-    if d == 0 {
-        0.0
-    } else {
-        n as f64 / d as f64
-    }
-}
-
-/// The corpus kind a verdict is right for.
-fn kind_of(v: Verdict) -> Option<usize> {
-    match v {
-        Verdict::Support | Verdict::Question => Some(SUPPORT),
-        Verdict::Bug => Some(1),
-        Verdict::Feature => Some(2),
-        Verdict::Troubleshooting | Verdict::Security => None,
-    }
-}
-
-impl EvalReport {
-    /// Records per kind.
-    pub fn kind_total(&self, kind: usize) -> usize {
-        self.matrix[kind].iter().sum()
-    }
-
-    /// Support or question verdicts on support records.
-    fn support_hits(&self) -> usize {
-        self.matrix[SUPPORT][col(Verdict::Support)] + self.matrix[SUPPORT][col(Verdict::Question)]
+impl Tally {
+    pub fn of(judged: &[Judged<'_>]) -> Tally {
+        let mut t = Tally::default();
+        for j in judged {
+            let Some(k) = KINDS.iter().position(|x| *x == j.record.kind) else {
+                t.unknown_kind += 1;
+                continue;
+            };
+            let c = col(j.verdict);
+            t.matrix[k][c] += 1;
+            if j.record.is_clear() {
+                t.clear[k][c] += 1;
+            }
+            if kind_of(j.verdict) != k {
+                t.misses.push(Miss {
+                    id: j.record.id.clone(),
+                    title: j.record.title.clone(),
+                    kind: j.record.kind.clone(),
+                    verdict: j.verdict,
+                    confidence: j.confidence,
+                });
+            }
+        }
+        t
     }
 
-    /// Support or question verdicts on support, bug and feature records.
-    fn support_predicted(&self) -> usize {
-        (0..OTHER)
-            .map(|k| self.matrix[k][col(Verdict::Support)] + self.matrix[k][col(Verdict::Question)])
-            .sum()
+    fn given(m: &[[usize; 6]; 6], v: Verdict) -> usize {
+        m.iter().map(|row| row[col(v)]).sum()
     }
 
-    /// Of the drafts sent away (support or question), the share that were
-    /// support; `other` records left out.
-    pub fn support_precision(&self) -> f64 {
-        ratio(self.support_hits(), self.support_predicted())
-    }
-
-    /// Of the support records, the share sent away (support or question).
-    pub fn support_recall(&self) -> f64 {
-        ratio(self.support_hits(), self.kind_total(SUPPORT))
-    }
-
-    /// How many `other` records got a support or question verdict.
-    pub fn other_redirected(&self) -> usize {
-        self.matrix[OTHER][col(Verdict::Support)] + self.matrix[OTHER][col(Verdict::Question)]
-    }
-
-    /// Precision of one verdict (`other` records left out); `None` for a
-    /// verdict no corpus kind stands for, or that was never given.
+    /// Of the reports given `v`, the share of its kind (every other kind
+    /// counts as wrong).
     pub fn precision(&self, v: Verdict) -> Option<f64> {
-        let k = kind_of(v)?;
-        let predicted: usize = (0..OTHER).map(|r| self.matrix[r][col(v)]).sum();
-        (predicted > 0).then(|| ratio(self.matrix[k][col(v)], predicted))
+        ratio(
+            self.matrix[kind_of(v)][col(v)],
+            Self::given(&self.matrix, v),
+        )
     }
 
-    /// Recall of one verdict; `None` for question (it shares kind `support`),
-    /// troubleshooting and security (no corpus kind).
+    /// Of the reports of `v`'s kind, the share given `v`.
     pub fn recall(&self, v: Verdict) -> Option<f64> {
-        if v == Verdict::Question {
-            return None;
+        let k = kind_of(v);
+        ratio(self.matrix[k][col(v)], self.matrix[k].iter().sum())
+    }
+
+    /// Support and question verdicts: both send the reporter away.
+    fn sent_away(m: &[[usize; 6]; 6], kind: Option<usize>) -> usize {
+        let cols = [col(Verdict::Support), col(Verdict::Question)];
+        match kind {
+            Some(k) => cols.iter().map(|c| m[k][*c]).sum(),
+            None => m
+                .iter()
+                .map(|row| cols.iter().map(|c| row[*c]).sum::<usize>())
+                .sum(),
         }
-        let k = kind_of(v)?;
-        let total = self.kind_total(k);
-        (total > 0).then(|| ratio(self.matrix[k][col(v)], total))
+    }
+
+    /// (precision, recall) of sending support reports away, on every
+    /// report (`clear == false`) or on the clear ones.
+    pub fn support(&self, clear: bool) -> (Option<f64>, Option<f64>) {
+        let m = if clear { &self.clear } else { &self.matrix };
+        let hits = Self::sent_away(m, Some(0));
+        (
+            ratio(hits, Self::sent_away(m, None)),
+            ratio(hits, m[0].iter().sum()),
+        )
+    }
+
+    /// Support precision on every report, recall on the clear ones: the
+    /// figures the issue tracker's targets name.
+    pub fn headline(&self) -> (Option<f64>, Option<f64>) {
+        (self.support(false).0, self.support(true).1)
     }
 }
 
-/// Classifies every record and tallies the outcome.
-pub fn evaluate(records: &[Record], classify: impl Fn(&Record) -> Triage) -> EvalReport {
-    let mut report = EvalReport {
-        matrix: [[0; 6]; 4],
-        unknown_kind: 0,
-        misses: Vec::new(),
-    };
-    for r in records {
-        let Some(k) = KINDS.iter().position(|x| *x == r.kind) else {
-            report.unknown_kind += 1;
-            continue;
-        };
-        let t = classify(r);
-        report.matrix[k][col(t.verdict)] += 1;
-        if k != OTHER && kind_of(t.verdict) != Some(k) {
-            report.misses.push(Miss {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                kind: r.kind.clone(),
-                verdict: t.verdict,
-                confidence: t.confidence,
-                signals: t
-                    .reasons
-                    .iter()
-                    .filter(|x| x.weight > 0.0)
-                    .map(|x| format!("{} {:+}", x.signal, x.weight))
-                    .collect(),
-            });
-        }
-    }
-    report
-}
-
-fn pct(x: Option<f64>) -> String {
+fn f(x: Option<f64>) -> String {
     x.map_or_else(|| "n/a".to_string(), |v| format!("{v:.2}"))
 }
 
-impl std::fmt::Display for EvalReport {
+impl std::fmt::Display for Tally {
     /// The summary; with `{:#}`, also every miss.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let total: usize = (0..4).map(|k| self.kind_total(k)).sum();
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let total: usize = self.matrix.iter().flatten().sum();
         writeln!(
-            f,
-            "triage on {total} records: {} support, {} bug, {} feature, {} other{}",
-            self.kind_total(0),
-            self.kind_total(1),
-            self.kind_total(2),
-            self.kind_total(3),
+            out,
+            "{total} reports{}",
             if self.unknown_kind > 0 {
                 format!(" ({} of unknown kind skipped)", self.unknown_kind)
             } else {
                 String::new()
             }
         )?;
-        writeln!(f)?;
-        write!(f, "{:<10}", "kind")?;
-        for v in Verdict::ALL {
-            write!(f, "{:>16}", v.as_str())?;
+        write!(out, "{:<16}", "kind \\ verdict")?;
+        for v in VERDICTS {
+            write!(out, "{:>16}", v.as_str())?;
         }
-        writeln!(f)?;
+        writeln!(out)?;
         for (k, name) in KINDS.iter().enumerate() {
-            write!(f, "{name:<10}")?;
+            write!(out, "{name:<16}")?;
             for n in self.matrix[k] {
-                write!(f, "{n:>16}")?;
+                write!(out, "{n:>16}")?;
             }
-            writeln!(f)?;
+            writeln!(out)?;
         }
-        writeln!(f)?;
+        writeln!(out)?;
         writeln!(
-            f,
-            "{:<16}{:>10}{:>10}{:>10}",
+            out,
+            "{:<16}{:>8}{:>11}{:>8}",
             "verdict", "given", "precision", "recall"
         )?;
-        for v in Verdict::ALL {
-            let given: usize = (0..OTHER).map(|k| self.matrix[k][col(v)]).sum();
+        for v in VERDICTS {
             writeln!(
-                f,
-                "{:<16}{:>10}{:>10}{:>10}",
+                out,
+                "{:<16}{:>8}{:>11}{:>8}",
                 v.as_str(),
-                given,
-                pct(self.precision(v)),
-                pct(self.recall(v))
+                Self::given(&self.matrix, v),
+                f(self.precision(v)),
+                f(self.recall(v))
             )?;
         }
+        let (pa, ra) = self.support(false);
+        let (pc, rc) = self.support(true);
+        writeln!(out)?;
         writeln!(
-            f,
-            "(other records left out; question is scored against kind support)"
-        )?;
-        writeln!(f)?;
-        writeln!(
-            f,
-            "support (verdict support or question vs kind support): precision {:.2} ({}/{}), recall {:.2} ({}/{})",
-            self.support_precision(),
-            self.support_hits(),
-            self.support_predicted(),
-            self.support_recall(),
-            self.support_hits(),
-            self.kind_total(SUPPORT)
+            out,
+            "support, all reports:   precision {} recall {}",
+            f(pa),
+            f(ra)
         )?;
         writeln!(
-            f,
-            "other: {} of {} got a support or question verdict",
-            self.other_redirected(),
-            self.kind_total(OTHER)
+            out,
+            "support, clear reports: precision {} recall {}",
+            f(pc),
+            f(rc)
         )?;
-        if f.alternate() && !self.misses.is_empty() {
-            writeln!(f)?;
-            writeln!(f, "misses:")?;
+        if out.alternate() && !self.misses.is_empty() {
+            writeln!(out, "\nmisses:")?;
             for m in &self.misses {
                 writeln!(
-                    f,
-                    "  {} [{} → {} {:.2}] {}\n      {}",
-                    m.id,
-                    m.kind,
-                    m.verdict,
-                    m.confidence,
-                    m.title,
-                    m.signals.join(", ")
+                    out,
+                    "  {} [{} → {} {:.2}] {}",
+                    m.id, m.kind, m.verdict, m.confidence, m.title
                 )?;
             }
         }
@@ -241,63 +227,50 @@ impl std::fmt::Display for EvalReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::triage::Reason;
 
-    fn rec(id: &str, kind: &str) -> Record {
-        serde_json::from_value(serde_json::json!({"id": id, "title": id, "kind": kind})).unwrap()
-    }
-
-    fn says(v: Verdict) -> Triage {
-        Triage {
-            verdict: v,
-            confidence: 0.9,
-            reasons: vec![Reason {
-                signal: "x".into(),
-                weight: 1.0,
-                evidence: String::new(),
-            }],
-        }
+    fn rec(kind: &str, clear: bool) -> Record {
+        serde_json::from_value(serde_json::json!({
+            "id": "o/r#1", "title": "t", "body": "", "kind": kind,
+            "confidence": if clear { "high" } else { "medium" }
+        }))
+        .unwrap()
     }
 
     #[test]
-    fn figures() {
-        let records = [
-            rec("a#1", "support"),
-            rec("a#2", "support"),
-            rec("a#3", "bug"),
-            rec("a#4", "feature"),
-            rec("a#5", "other"),
-            rec("a#6", "mystery"),
+    fn support_precision_counts_every_other_kind_as_wrong() {
+        let recs = [
+            rec("support", true),
+            rec("support", false),
+            rec("troubleshooting", true),
+            rec("other", true),
+            rec("bug", true),
         ];
-        let report = evaluate(&records, |r| match r.id.as_str() {
-            "a#1" => says(Verdict::Question),
-            "a#2" => says(Verdict::Bug),
-            "a#3" => says(Verdict::Support),
-            "a#5" => says(Verdict::Support),
-            _ => says(Verdict::Feature),
-        });
-        assert_eq!(report.support_precision(), 0.5);
-        assert_eq!(report.support_recall(), 0.5);
-        assert_eq!(report.other_redirected(), 1);
-        assert_eq!(report.unknown_kind, 1);
-        assert_eq!(report.precision(Verdict::Feature), Some(1.0));
-        assert_eq!(report.recall(Verdict::Bug), Some(0.0));
-        assert_eq!(report.precision(Verdict::Troubleshooting), None);
-        assert_eq!(report.misses.len(), 2);
-        let shown = format!("{report}");
-        assert!(
-            shown.contains("precision 0.50 (1/2), recall 0.50 (1/2)"),
-            "{shown}"
-        );
-        assert!(shown.contains("other: 1 of 1"), "{shown}");
-        assert!(!shown.contains("misses:"));
-        assert!(format!("{report:#}").contains("a#2"));
-    }
-
-    #[test]
-    fn nothing_predicted_is_zero_not_nan() {
-        let report = evaluate(&[rec("a#1", "support")], |_| says(Verdict::Bug));
-        assert_eq!(report.support_precision(), 0.0);
-        assert_eq!(report.support_recall(), 0.0);
+        let verdicts = [
+            Verdict::Support,
+            Verdict::Bug,
+            Verdict::Support,
+            Verdict::Question,
+            Verdict::Bug,
+        ];
+        let judged: Vec<Judged> = recs
+            .iter()
+            .zip(verdicts)
+            .map(|(record, verdict)| Judged {
+                record,
+                verdict,
+                confidence: 0.9,
+            })
+            .collect();
+        let t = Tally::of(&judged);
+        assert_eq!(t.support(false), (Some(1.0 / 3.0), Some(0.5)));
+        // Clear reports: one clear support, found.
+        assert_eq!(t.support(true), (Some(1.0 / 3.0), Some(1.0)));
+        assert_eq!(t.headline(), (Some(1.0 / 3.0), Some(1.0)));
+        assert_eq!(t.precision(Verdict::Bug), Some(0.5));
+        assert_eq!(t.recall(Verdict::Bug), Some(1.0));
+        assert_eq!(t.misses.len(), 3);
+        assert!(t
+            .to_string()
+            .contains("support, all reports:   precision 0.33 recall 0.50"));
     }
 }

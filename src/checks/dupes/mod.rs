@@ -70,3 +70,20 @@ pub fn rank_records(records: &[IssueRecord], query: &Query, limit: usize) -> Vec
     index.upsert(records.to_vec());
     rank::rank(&index, query, limit)
 }
+
+/// The ranker's own thresholds on a candidate's score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// From this score a candidate is shown as "may be the same".
+    pub offer: f64,
+    /// From this score it is taken for the same issue.
+    pub duplicate: f64,
+}
+
+/// The thresholds that go with the ranker's scores.
+pub fn thresholds() -> Thresholds {
+    Thresholds {
+        offer: 0.5,
+        duplicate: 0.75,
+    }
+}

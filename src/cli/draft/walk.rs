@@ -185,7 +185,7 @@ fn offer_duplicates(
     if let Some(note) = &found.note {
         w(io.err, format!("note: {}", printable(note)))?;
     }
-    let offer = services.policy().offer;
+    let (offer, _) = issue_preflight::decision::duplicate_thresholds(services.policy());
     let candidates: Vec<_> = found
         .candidates
         .into_iter()

@@ -13,10 +13,14 @@ pub struct Record {
     #[serde(default)]
     pub url: String,
     pub title: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub body: String,
-    /// `support`, `bug`, `feature` or `other`.
+    /// `support`, `troubleshooting`, `bug`, `feature`, `security` or
+    /// `other`.
     pub kind: String,
+    /// `high` where a maintainer or the labels say so: a clear case.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub confidence: String,
     /// `owner/repo#M` when the thread says this issue duplicates M.
     #[serde(default)]
     pub duplicate_of: Option<String>,
@@ -24,7 +28,16 @@ pub struct Record {
     pub labels: Vec<String>,
 }
 
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+}
+
 impl Record {
+    /// A clear case: the kind was said by a maintainer or the labels.
+    pub fn is_clear(&self) -> bool {
+        self.confidence == "high"
+    }
+
     /// The issue number from `owner/repo#N`.
     pub fn number(&self) -> Option<u64> {
         self.id.rsplit_once('#').and_then(|(_, n)| n.parse().ok())
