@@ -3,4 +3,4 @@
 
 pub mod sanitize;
 
-pub use sanitize::printable;
+pub use sanitize::{error_text, printable, printable_cut, printable_lines};
