@@ -147,8 +147,8 @@ pub fn check(text: &str) -> Result<(), YamlError> {
             return Err(YamlError::at(
                 mark,
                 format!(
-                    "its aliases expand it past {} bytes; write the values out instead",
-                    MAX_EXPANDED
+                    "its aliases expand it past {} MiB; write the values out instead",
+                    MAX_EXPANDED >> 20
                 ),
             ));
         }
