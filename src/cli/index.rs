@@ -16,7 +16,7 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
     let path = services.index_path();
     match cmd {
         IndexCommand::Status => {
-            if !path.exists() {
+            if !path.is_file() {
                 w(
                     io.out,
                     format!(
@@ -64,7 +64,7 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
                 return Err(input.too_big().into());
             }
             let records = records.map_err(|e| Error::Usage(e.to_string()))?;
-            let mut index = if path.exists() {
+            let mut index = if path.is_file() {
                 load(&path)?
             } else {
                 Index::new(&repo.to_string())
@@ -84,7 +84,7 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
         }
         IndexCommand::Sync => {
             let gh = services.github()?;
-            let mut index = if path.exists() {
+            let mut index = if path.is_file() {
                 load(&path)?
             } else {
                 Index::new(&repo.to_string())

@@ -246,3 +246,29 @@ fn the_resume_list_shows_saved_drafts_cleaned() {
     p.send_control('c').unwrap();
     let _ = p.exp_eof();
 }
+
+#[test]
+fn a_redirect_to_the_admin_shows_the_server_cleaned() {
+    let s = Sandbox::new();
+    let draft = s.root().join("work/support.yml");
+    std::fs::write(
+        &draft,
+        "template: 1.web_bug_report.yml\ntitle: \"My account was suspended \\e[2J\"\nanswers:\n  Mastodon instance: \"evil\\e]0;x\\a.example \\u202E\"\n  Detailed description: My account was suspended by the admins of my server and I cannot log in. The moderators of my instance did not answer my appeal.\n",
+    )
+    .unwrap();
+    for extra in [
+        &[][..],
+        &["--instance", "social\u{1b}[2J.example\u{202e}"][..],
+    ] {
+        let mut cmd = s.cmd();
+        cmd.arg("submit").arg(&draft).arg("--web").args(extra);
+        let out = run(cmd, None, 60).expect("hung");
+        let text = all_output(&out);
+        assert!(!text.contains("panicked"), "{text}");
+        assert!(
+            text.contains("About page") || text.contains("error:"),
+            "{text}"
+        );
+        assert_clean("redirect to the admin", &text);
+    }
+}
