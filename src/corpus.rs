@@ -67,9 +67,16 @@ pub enum CorpusError {
 
 /// Reads a JSON Lines corpus; blank lines are skipped.
 pub fn load(path: &Path) -> Result<Vec<Record>, CorpusError> {
-    let text = std::fs::read_to_string(path).map_err(|source| CorpusError::Read {
-        path: path.display().to_string(),
-        source,
+    // A corpus is big, but a regular file of bounded size like any input.
+    let text = crate::files::read_text_file_with(path, crate::files::IMPORT).map_err(|e| {
+        let reason = match e {
+            crate::error::Error::Input { reason, .. } => reason,
+            e => e.to_string(),
+        };
+        CorpusError::Read {
+            path: path.display().to_string(),
+            source: std::io::Error::other(reason),
+        }
     })?;
     parse(&text, &path.display().to_string())
 }

@@ -13,7 +13,7 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// A file or standard input could not be used as input.
-    #[error("{path}: {reason}")]
+    #[error("{}", located(path, reason))]
     Input { path: String, reason: String },
     /// A YAML file is not a valid issue form or config.
     #[error("{file}:{line}:{col}: {message}")]
@@ -30,8 +30,18 @@ pub enum Error {
     #[error("{0}")]
     Interrupted(String),
     /// Local state (drafts, cache) could not be read or written.
-    #[error("{path}: {reason}")]
+    #[error("{}", located(path, reason))]
     State { path: String, reason: String },
+}
+
+/// `path: reason`, or the reason alone when it names the path already
+/// (as the index's errors do), so that no message says it twice.
+fn located(path: &str, reason: &str) -> String {
+    if !path.is_empty() && reason.contains(path) {
+        reason.to_string()
+    } else {
+        format!("{path}: {reason}")
+    }
 }
 
 impl Error {

@@ -10,10 +10,10 @@
 //!
 //! Beside it: the network clients ([`github`], [`mastodon`]), the process's
 //! one runtime and clients ([`services`]), text handling shared by the
-//! checks ([`text`]), bounded file access ([`files`]) and evaluation on a
-//! labelled corpus ([`eval`]). The front ends (the `preflight` binary's
-//! commands, the interactive drafter, the Action's entry point) live in the
-//! binary; the library never prints.
+//! checks ([`text`]), bounded file access ([`files`]), the one YAML loader
+//! ([`yaml`]) and evaluation on a labelled corpus ([`eval`]). The front
+//! ends (the `preflight` binary's commands, the interactive drafter, the
+//! Action's entry point) live in the binary; the library never prints.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod act;
@@ -35,5 +35,6 @@ pub mod policy;
 pub mod repo;
 pub mod services;
 pub mod text;
+pub mod yaml;
 
 pub use error::{Error, Result};

@@ -60,6 +60,10 @@ pub struct Exempt {
     pub associations: Vec<String>,
     /// Logins, e.g. `dependabot[bot]`.
     pub users: Vec<String>,
+    /// Leave alone issues of bots: logins ending in `[bot]` (GitHub Apps,
+    /// Dependabot, Renovate). They file on purpose, and a comment asking
+    /// them for their browser version helps nobody.
+    pub bots: bool,
     pub labels: Vec<String>,
 }
 
@@ -106,6 +110,7 @@ impl Default for Exempt {
         Exempt {
             associations: vec!["OWNER".into(), "MEMBER".into(), "COLLABORATOR".into()],
             users: Vec::new(),
+            bots: true,
             labels: Vec::new(),
         }
     }
@@ -142,36 +147,31 @@ impl Config {
     /// named; a missing file is only an error when it is not the default.
     pub fn load(path: Option<&Path>) -> Result<Config, Error> {
         let path = path.unwrap_or(Path::new(DEFAULT_PATH));
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && path == Path::new(DEFAULT_PATH) => {
-                return Ok(Config::default())
-            }
-            Err(e) => {
-                return Err(Error::input(
-                    path,
-                    format!("cannot read the preflight config ({e}); fix the path or remove the `config` input"),
-                ))
-            }
-        };
+        if path == Path::new(DEFAULT_PATH) && std::fs::symlink_metadata(path).is_err() {
+            return Ok(Config::default());
+        }
+        let text = crate::files::read_text_file(path).map_err(|e| match e {
+            Error::Input { path, reason } => Error::Input {
+                path,
+                reason: format!(
+                    "{reason} (the preflight config; fix the path or remove the `config` input)"
+                ),
+            },
+            e => e,
+        })?;
         Config::parse(&text, &path.display().to_string())
     }
 
     /// Parses and validates config text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Config, Error> {
-        let config = match serde_yaml::from_str::<Option<Config>>(text) {
+        let config = match crate::yaml::from_str::<Option<Config>>(text) {
             Ok(c) => c.unwrap_or_default(),
             Err(e) => {
-                let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-                let mut message = e.to_string();
-                if let Some(i) = message.find(" at line ") {
-                    message.truncate(i);
-                }
                 return Err(Error::Form {
                     file: file.to_string(),
-                    line,
-                    col,
-                    message,
+                    line: e.line,
+                    col: e.col,
+                    message: e.message,
                 });
             }
         };
@@ -189,7 +189,8 @@ impl Config {
         for v in &self.close {
             if closable(v).is_none() {
                 return Err(format!(
-                    "close: `{v}` cannot close an issue; only `support` and `question` can"
+                    "close: `{}` cannot close an issue; only `support` and `question` can",
+                    crate::text::printable_cut(v, 40)
                 ));
             }
         }
@@ -345,7 +346,7 @@ mod tests {
         let named = dir.path().join("preflight.yml");
         let e = Config::load(Some(&named)).unwrap_err().to_string();
         assert!(
-            e.contains("preflight.yml") && e.contains("cannot read"),
+            e.contains("preflight.yml") && e.contains("no such file"),
             "{e}"
         );
         std::fs::write(&named, "max-duplicates: 1\n").unwrap();

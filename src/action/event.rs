@@ -106,15 +106,25 @@ pub fn read(name: &str, path: Option<&Path>) -> Result<Event, Error> {
                 .into(),
         )
     })?;
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::input(path, format!("cannot read the event payload ({e})")))?;
+    let text =
+        crate::files::read_text_file_with(path, crate::files::EVENT).map_err(|e| match e {
+            Error::Input { path, reason } => Error::Input {
+                path,
+                reason: format!("cannot read the event payload: {reason}"),
+            },
+            e => e,
+        })?;
     parse(&text).map_err(|reason| Error::input(path, reason))
 }
 
 /// Parses an `issues` event payload.
 pub fn parse(text: &str) -> Result<Event, String> {
-    let payload: Payload =
-        serde_json::from_str(text).map_err(|e| format!("is not an `issues` event payload: {e}"))?;
+    let payload: Payload = serde_json::from_str(text).map_err(|e| {
+        format!(
+            "is not an `issues` event payload: {}",
+            crate::text::error_text(&e.to_string())
+        )
+    })?;
     let action = payload
         .action
         .ok_or("is not an `issues` event payload: it has no `action`")?;

@@ -26,6 +26,16 @@ pub fn write_summary(path: &Path, markdown: &str) -> std::io::Result<()> {
     append(path, &text)
 }
 
+/// Whether `path` can be appended to (it is created if missing, as the
+/// runner would have): asked before anything is written to GitHub.
+pub fn check_writable(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map(drop)
+}
+
 fn append(path: &Path, text: &str) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new()
         .create(true)

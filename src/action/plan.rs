@@ -105,11 +105,7 @@ pub fn find_existing(comments: &[Comment], me: &Identity) -> Existing {
         Identity::Login(login) => marked.find(|c| by(c, login)),
         Identity::Bot => {
             let bots: Vec<&Comment> = marked
-                .filter(|c| {
-                    c.author
-                        .as_deref()
-                        .is_some_and(|a| a.to_ascii_lowercase().ends_with("[bot]"))
-                })
+                .filter(|c| c.author.as_deref().is_some_and(is_bot))
                 .collect();
             bots.iter()
                 .find(|c| by(c, ACTIONS_BOT))
@@ -155,6 +151,12 @@ pub fn exemption(issue: &Issue, config: &Config) -> Option<String> {
             issue.number
         ));
     }
+    if config.exempt.bots && is_bot(author) {
+        return Some(format!(
+            "#{} was opened by {author}, a bot; bots' issues are not checked (config: exempt.bots)",
+            issue.number
+        ));
+    }
     if let Some(label) = issue.labels.iter().find(|l| {
         config
             .exempt
@@ -168,6 +170,12 @@ pub fn exemption(issue: &Issue, config: &Config) -> Option<String> {
         ));
     }
     None
+}
+
+/// Whether `login` is a bot's: GitHub ends every bot account's login in
+/// `[bot]`, and no person's login can hold brackets.
+pub fn is_bot(login: &str) -> bool {
+    login.to_ascii_lowercase().ends_with("[bot]")
 }
 
 /// The steps from the issue as it is to the issue as desired: the comment
@@ -473,5 +481,17 @@ mod tests {
         assert!(exemption(&issue("NONE", "x", &["Skip Preflight"]), &c)
             .unwrap()
             .contains("label"));
+    }
+
+    #[test]
+    fn bots_are_exempt_by_default() {
+        let c = Config::default();
+        let why = exemption(&issue("NONE", "dependabot[bot]", &[]), &c).unwrap();
+        assert!(why.contains("exempt.bots"), "{why}");
+        assert!(exemption(&issue("NONE", "Some-App[BOT]", &[]), &c).is_some());
+        assert_eq!(exemption(&issue("NONE", "botanist", &[]), &c), None);
+        let mut c = Config::default();
+        c.exempt.bots = false;
+        assert_eq!(exemption(&issue("NONE", "dependabot[bot]", &[]), &c), None);
     }
 }

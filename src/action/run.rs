@@ -47,11 +47,26 @@ impl Env {
     }
 
     /// The event, and the repository it is about.
+    ///
+    /// An event about another repository than `GITHUB_REPOSITORY` is
+    /// refused, not warned about: the issue number is the event's, the
+    /// writes go to `GITHUB_REPOSITORY`, so going on would comment on,
+    /// label or close an unrelated issue. GitHub never starts a workflow
+    /// that way; a mismatch is a replayed or forged event file.
     pub fn event(&self) -> Result<(Event, Option<Repo>), Error> {
         let ev = event::read(&self.event_name, self.event_path.as_deref())?;
         let Event::Check(issue_ev) = &ev else {
             return Ok((ev, None));
         };
+        if let (Some(env), Some(payload)) = (&self.repository, &issue_ev.repository) {
+            if !env.trim().eq_ignore_ascii_case(payload.trim()) {
+                return Err(Error::Usage(format!(
+                    "the event is about {} but GITHUB_REPOSITORY is {}; an issue of one cannot be checked in the other, so nothing is done",
+                    crate::text::printable_cut(payload, 100),
+                    crate::text::printable_cut(env, 100)
+                )));
+            }
+        }
         let name = self
             .repository
             .clone()
@@ -61,9 +76,12 @@ impl Env {
                     "GITHUB_REPOSITORY is not set and the event names no repository".into(),
                 )
             })?;
-        let repo = name
-            .parse()
-            .map_err(|_| Error::Usage(format!("GITHUB_REPOSITORY `{name}` is not OWNER/NAME")))?;
+        let repo = name.parse().map_err(|_| {
+            Error::Usage(format!(
+                "GITHUB_REPOSITORY `{}` is not OWNER/NAME",
+                crate::text::printable_cut(&name, 100)
+            ))
+        })?;
         Ok((ev, Some(repo)))
     }
 }
@@ -117,6 +135,16 @@ pub fn run(
     if let Some(why) = plan::exemption(&ev.issue, &opts.config) {
         log.notice(&format!("left alone: {why}"));
         return Ok(());
+    }
+    // The step's files are written last: find out now, before anything is
+    // written to GitHub, whether they can be.
+    for path in [&opts.env.output, &opts.env.summary].into_iter().flatten() {
+        outputs::check_writable(path).map_err(|e| {
+            Error::state(
+                path,
+                format!("cannot be written ({e}), so nothing is done on GitHub either"),
+            )
+        })?;
     }
     let gh = services.github()?;
     let mut dry_run = opts.dry_run;

@@ -1,13 +1,13 @@
 use super::args::{Global, IndexCommand};
-use super::common::services;
+use super::common::{display_name, services};
 use super::{w, Io, Outcome};
-use issue_preflight::checks::dupes::{records_from_github_json, Index};
+use issue_preflight::checks::dupes::{records_from_github_reader, Index};
 use issue_preflight::draft::store::now;
+use issue_preflight::files::{open_input, IMPORT};
 use issue_preflight::github::ListOutcome;
 use issue_preflight::issue::IssueRecord;
 use issue_preflight::text::printable;
 use issue_preflight::Error;
-use std::io::Read;
 use std::path::Path;
 
 pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
@@ -16,7 +16,7 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
     let path = services.index_path();
     match cmd {
         IndexCommand::Status => {
-            if !path.exists() {
+            if !path.is_file() {
                 w(
                     io.out,
                     format!(
@@ -57,21 +57,14 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
             Ok(0)
         }
         IndexCommand::Import { file } => {
-            let text = if file == "-" {
-                let mut s = String::new();
-                std::io::stdin().read_to_string(&mut s).map_err(|e| {
-                    Error::input(
-                        "standard input",
-                        format!("cannot be read as UTF-8 text: {e}"),
-                    )
-                })?;
-                s
-            } else {
-                read_big(Path::new(&file))?
-            };
-            let records =
-                records_from_github_json(&text).map_err(|e| Error::input(&file, e.to_string()))?;
-            let mut index = if path.exists() {
+            // Dumps are big: read as a stream, up to files::IMPORT.
+            let mut input = open_input(&file, IMPORT)?;
+            let records = records_from_github_reader(&mut input, &display_name(&file));
+            if input.exceeded() {
+                return Err(input.too_big().into());
+            }
+            let records = records.map_err(|e| Error::Usage(e.to_string()))?;
+            let mut index = if path.is_file() {
                 load(&path)?
             } else {
                 Index::new(&repo.to_string())
@@ -91,7 +84,7 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
         }
         IndexCommand::Sync => {
             let gh = services.github()?;
-            let mut index = if path.exists() {
+            let mut index = if path.is_file() {
                 load(&path)?
             } else {
                 Index::new(&repo.to_string())
@@ -153,30 +146,13 @@ fn note_newest(index: &mut Index, records: &[IssueRecord]) {
     }
 }
 
+/// The index's own errors say what to do.
 fn load(path: &Path) -> Result<Index, Error> {
-    Index::load(path).map_err(|e| {
-        Error::state(
-            path,
-            format!("{e}; delete it and run `preflight index sync` again"),
-        )
-    })
+    Index::load(path).map_err(|e| Error::state(path, e))
 }
 
 fn save(index: &Index, path: &Path) -> Result<(), Error> {
     index.save(path).map_err(|e| Error::state(path, e))
-}
-
-/// Issue dumps are large: read them whole, but still as UTF-8 text.
-fn read_big(path: &Path) -> Result<String, Error> {
-    if path.is_dir() {
-        return Err(Error::input(
-            path,
-            "is a directory; give a JSON file, or - for standard input",
-        ));
-    }
-    let bytes =
-        std::fs::read(path).map_err(|e| Error::input(path, format!("cannot be read: {e}")))?;
-    String::from_utf8(bytes).map_err(|_| Error::input(path, "is not UTF-8 text"))
 }
 
 fn ago(secs: u64) -> String {

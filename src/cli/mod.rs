@@ -61,6 +61,15 @@ fn exit_code(e: &Error) -> i32 {
     }
 }
 
+/// The longest error line, in characters.
+const ERROR_LINE_MAX: usize = 2000;
+
+/// An error as its one line on the terminal: whatever it quotes cannot
+/// redraw the screen or run on for pages.
+fn error_line(e: &Error) -> String {
+    issue_preflight::text::printable_cut(&e.to_string(), ERROR_LINE_MAX)
+}
+
 /// A process whose reader went away ends quietly, as Unix tools do: the
 /// default action of SIGPIPE, which Rust's runtime turns off.
 pub fn reset_sigpipe() {
@@ -100,7 +109,7 @@ pub fn main() -> i32 {
         Ok(code) => code,
         Err(Failure::ClosedPipe) => exit::CLEAN,
         Err(Failure::Error(e)) => {
-            let _ = writeln!(io.err, "error: {e}");
+            let _ = writeln!(io.err, "error: {}", error_line(&e));
             exit_code(&e)
         }
     }

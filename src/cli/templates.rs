@@ -1,7 +1,7 @@
 use super::args::{Global, TemplatesCommand};
 use super::common::services;
 use super::{findings_code, w, Io, Outcome};
-use issue_preflight::files::read_text_file;
+use issue_preflight::files::{files_in, read_text_file};
 use issue_preflight::form::check::{check_config, check_form};
 use issue_preflight::form::FieldKind;
 use issue_preflight::text::printable as p;
@@ -12,7 +12,10 @@ pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Outcome {
     match cmd {
         TemplatesCommand::List => {
             let set = services(global)?.forms(false)?.set;
-            w(io.out, format!("Forms from the {}:", set.origin))?;
+            w(
+                io.out,
+                format!("Forms from the {}:", p(&set.origin.to_string())),
+            )?;
             for f in &set.forms {
                 w(
                     io.out,
@@ -158,12 +161,5 @@ pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Outcome {
 }
 
 fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::input(dir, format!("cannot read the folder: {e}")))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
-        .collect();
-    files.sort();
-    Ok(files)
+    files_in(dir, |n| n.ends_with(".yml") || n.ends_with(".yaml"))
 }

@@ -41,6 +41,7 @@ impl Document {
         template: Option<&str>,
         title: Option<&str>,
     ) -> Result<Document, Error> {
+        let text = strip_bom(text);
         if super::looks_like_draft(text) {
             match super::store::parse_draft(text) {
                 Ok((draft, _)) => return Document::from_draft(set, draft, template, title),
@@ -93,6 +94,7 @@ impl Document {
         template: Option<&str>,
         title: Option<&str>,
     ) -> Result<Document, Error> {
+        let text = strip_bom(text);
         let (form, choice) = match template {
             Some(spec) => (Some(set.select(spec)?), FormChoice::Named),
             None => match parse::detect_form(set, text) {
@@ -178,6 +180,27 @@ impl Document {
     }
 }
 
+/// A leading byte-order mark would hide the first `###` heading.
+fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{FEFF}').unwrap_or(text)
+}
+
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_byte_order_mark_hides_no_section() {
+        let set = FormSet::embedded();
+        let body = "### Pitch\n\nPin columns\n\n### Motivation\n\nThey get lost\n";
+        let plain = Document::from_body(&set, body, None, None).unwrap();
+        let marked = Document::from_body(&set, &format!("\u{FEFF}{body}"), None, None).unwrap();
+        assert_eq!(marked.fields(), plain.fields());
+        assert_eq!(marked.body, plain.body);
+        assert!(plain.fields().contains_key("Pitch"), "{:?}", plain.fields());
+    }
 }

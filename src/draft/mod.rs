@@ -175,7 +175,7 @@ mod tests {
 
     #[test]
     fn any_scalar_is_an_answer() {
-        let d: Draft = serde_yaml::from_str(
+        let d: Draft = crate::yaml::from_str(
             "template: t\nanswers:\n  Version: 4.3\n  Count: 3\n  Done: true\n  Empty:\n  Browsers: [Firefox, 12]\n",
         )
         .unwrap();
@@ -187,7 +187,7 @@ mod tests {
             d.answers["Browsers"],
             Answer::List(vec!["Firefox".into(), "12".into()])
         );
-        let nested = serde_yaml::from_str::<Draft>("template: t\nanswers:\n  X: [[a]]\n");
+        let nested = crate::yaml::from_str::<Draft>("template: t\nanswers:\n  X: [[a]]\n");
         assert!(nested.unwrap_err().to_string().contains("not another list"));
     }
 }

@@ -1,9 +1,16 @@
 //! Saved drafts: every answer is written the moment it is given, atomically,
 //! under the XDG state directory, so Ctrl-C, a crash or a failed API call
 //! loses nothing and `draft --resume` picks up where the reporter stopped.
+//!
+//! A draft's id names its file, so an id is only ever made here
+//! ([`SavedDraft::new`]) and every id the store is handed (`--resume ID`,
+//! the `id:` of a draft file, the ids inside the folder's files) must have
+//! that shape ([`is_draft_id`]) before it names a file: no separator, no
+//! `..`, nothing absolute, so nothing is read or written outside the folder.
 
 use crate::draft::Draft;
 use crate::error::Error;
+use crate::yaml::{self, YamlError};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -50,12 +57,14 @@ pub struct SavedDraft {
 impl SavedDraft {
     pub fn new(repo: &str, template: &str) -> SavedDraft {
         let now = now();
-        let stem: String = template
+        // A form given by path is saved by its path: keep the end of it.
+        let stem: Vec<char> = template
             .trim_end_matches(".yml")
             .trim_end_matches(".yaml")
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
             .collect();
+        let stem: String = stem[stem.len().saturating_sub(MAX_STEM)..].iter().collect();
         SavedDraft {
             id: format!("{now}-{}-{stem}", std::process::id()),
             repo: repo.to_string(),
@@ -73,12 +82,33 @@ impl SavedDraft {
     }
 }
 
+/// The most characters of the form's name an id keeps.
+const MAX_STEM: usize = 64;
+/// The longest id accepted (older drafts may have longer stems than new ones).
+const MAX_ID: usize = 200;
+
+/// Whether `id` has the shape [`SavedDraft::new`] gives ids:
+/// `SECONDS-PID-STEM`, of ASCII letters, digits and `-`. Nothing else may
+/// name a file in the drafts folder.
+pub fn is_draft_id(id: &str) -> bool {
+    let mut parts = id.splitn(3, '-');
+    let number =
+        |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    id.len() <= MAX_ID
+        && number(parts.next())
+        && number(parts.next())
+        && parts
+            .next()
+            .is_some_and(|stem| stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+}
+
 /// A draft file: the plain form (template, title, answers) or one the
-/// drafter saved (which carries its id and status too).
-pub fn parse_draft(text: &str) -> Result<(Draft, Option<SavedDraft>), serde_yaml::Error> {
-    match serde_yaml::from_str::<Draft>(text) {
+/// drafter saved (which carries its id and status too; the id is only
+/// ever looked up, see [`Store::load`]).
+pub fn parse_draft(text: &str) -> Result<(Draft, Option<SavedDraft>), YamlError> {
+    match yaml::from_str::<Draft>(text) {
         Ok(d) => Ok((d, None)),
-        Err(plain) => match serde_yaml::from_str::<SavedDraft>(text) {
+        Err(plain) => match yaml::from_str::<SavedDraft>(text) {
             Ok(saved) => Ok((saved.draft.clone(), Some(saved))),
             Err(_) => Err(plain),
         },
@@ -106,15 +136,35 @@ impl Store {
         &self.dir
     }
 
-    pub fn path(&self, id: &str) -> PathBuf {
-        self.dir.join(format!("{id}.yml"))
+    /// The file of draft `id`; an id of any other shape than the store
+    /// makes is refused (see [`is_draft_id`]).
+    pub fn path(&self, id: &str) -> Result<PathBuf, Error> {
+        self.file(id, "yml")
+    }
+
+    fn file(&self, id: &str, suffix: &str) -> Result<PathBuf, Error> {
+        let suffix_ok = !suffix.is_empty()
+            && suffix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+            && !suffix.contains("..");
+        if !is_draft_id(id) || !suffix_ok {
+            return Err(Error::state(
+                &self.dir,
+                format!(
+                    "`{}` is not the id of a saved draft (ids look like 1700000000-4242-web-bug-report); `preflight draft --resume` lists them",
+                    crate::text::printable_cut(id, 60)
+                ),
+            ));
+        }
+        Ok(self.dir.join(format!("{id}.{suffix}")))
     }
 
     /// Writes the draft atomically: a crash mid-write leaves the old copy.
     pub fn save(&self, d: &mut SavedDraft) -> Result<PathBuf, Error> {
+        let path = self.path(&d.id)?;
         d.updated = now();
-        let text = serde_yaml::to_string(&*d).expect("drafts serialize");
-        let path = self.path(&d.id);
+        let text = yaml::to_string(&*d);
         self.write_atomic(&path, text.as_bytes())?;
         Ok(path)
     }
@@ -122,7 +172,7 @@ impl Store {
     /// A file beside a draft (`ID.SUFFIX`): the text handed over, the
     /// answers to paste. Private to the user, like the draft itself.
     pub fn write_side(&self, id: &str, suffix: &str, text: &str) -> Result<PathBuf, Error> {
-        let path = self.dir.join(format!("{id}.{suffix}"));
+        let path = self.file(id, suffix)?;
         self.write_atomic(&path, text.as_bytes())?;
         Ok(path)
     }
@@ -131,28 +181,41 @@ impl Store {
         crate::files::write_atomic(path, &[bytes]).map_err(|e| Error::state(path, e))
     }
 
+    /// The saved draft `id`. Its file must hold that very id, so that a
+    /// draft read here names no other file when it is saved again.
     pub fn load(&self, id: &str) -> Result<SavedDraft, Error> {
-        let path = self.path(id);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Error::state(
+        let path = self.path(id)?;
+        if !path.is_file() {
+            return Err(Error::state(
                 &path,
-                format!("no saved draft `{id}` ({e}); `preflight draft --resume` lists them"),
-            )
-        })?;
-        serde_yaml::from_str(&text)
-            .map_err(|e| Error::state(&path, format!("is not a saved draft: {e}")))
+                format!("no saved draft `{id}`; `preflight draft --resume` lists them"),
+            ));
+        }
+        let text = crate::files::read_text_file(&path)?;
+        let saved: SavedDraft = yaml::from_str(&text)
+            .map_err(|e| Error::state(&path, format!("is not a saved draft: {e}")))?;
+        if saved.id != id {
+            return Err(Error::state(
+                &path,
+                "is not a saved draft: the id it holds is not its file's name",
+            ));
+        }
+        Ok(saved)
     }
 
-    /// Saved drafts, newest first; unreadable files are skipped.
+    /// Saved drafts, newest first; unreadable files, and files whose id
+    /// is not their name, are skipped.
     pub fn list(&self) -> Vec<SavedDraft> {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return Vec::new();
         };
         let mut drafts: Vec<SavedDraft> = entries
             .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "yml"))
-            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-            .filter_map(|t| serde_yaml::from_str(&t).ok())
+            .filter_map(|e| {
+                let name = e.file_name();
+                let id = name.to_str()?.strip_suffix(".yml")?;
+                self.load(id).ok()
+            })
             .collect();
         drafts.sort_by_key(|d: &SavedDraft| std::cmp::Reverse((d.updated, d.created)));
         drafts
@@ -211,5 +274,57 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let err = Store::at(dir.path()).load("nope").unwrap_err().to_string();
         assert!(err.contains("--resume"), "{err}");
+    }
+
+    #[test]
+    fn only_ids_the_store_makes_name_files() {
+        let made = SavedDraft::new("o/r", "/home/me/forms/a very long name.yml").id;
+        assert!(is_draft_id(&made), "{made}");
+        let long = SavedDraft::new("o/r", &"x".repeat(5000)).id;
+        assert!(is_draft_id(&long) && long.len() < 100, "{long}");
+        for bad in [
+            "",
+            "nope",
+            "../../x",
+            "1-2-../x",
+            "1-2-a/b",
+            "/etc/passwd",
+            "1-2-a\\b",
+            "1-2-a\0",
+            "1-2-a.yml",
+            "1-x-a",
+            "-1-a",
+            "C:-1-a",
+        ] {
+            assert!(!is_draft_id(bad), "{bad:?}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().join("drafts"));
+        for bad in ["../../x", "/tmp/x", "../escape"] {
+            let e = store.load(bad).unwrap_err().to_string();
+            assert!(e.contains("is not the id of a saved draft"), "{e}");
+            assert!(store.write_side(bad, "paste.txt", "x").is_err());
+            let mut d = SavedDraft::new("o/r", "t.yml");
+            d.id = bad.into();
+            assert!(store.save(&mut d).is_err());
+        }
+        let mut d = SavedDraft::new("o/r", "t.yml");
+        assert!(store.write_side(&d.id, "../x", "x").is_err());
+        store.save(&mut d).unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_planted_draft_whose_id_is_not_its_name_is_never_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path());
+        let mut d = SavedDraft::new("o/r", "t.yml");
+        let text = yaml::to_string(&d).replace(&d.id, "../../outside");
+        std::fs::write(dir.path().join(format!("{}.yml", d.id)), &text).unwrap();
+        std::fs::write(dir.path().join("evil.yml"), &text).unwrap();
+        assert!(store.list().is_empty());
+        assert!(store.load(&d.id).is_err());
+        store.save(&mut d).unwrap();
+        assert_eq!(store.list().len(), 1);
     }
 }

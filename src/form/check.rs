@@ -4,6 +4,7 @@
 use super::model::{Element, FormConfig, IssueForm};
 use super::yaml::{Pos, PosMap};
 use crate::error::Error;
+use crate::yaml::{self, YamlError};
 use std::collections::HashMap;
 
 /// One thing GitHub would refuse in a form file.
@@ -41,17 +42,17 @@ pub fn parse_form(text: &str, file: &str) -> Result<IssueForm, Error> {
 
 /// Parses a `config.yml`.
 pub fn parse_config(text: &str, file: &str) -> Result<FormConfig, Error> {
-    match serde_yaml::from_str::<Option<FormConfig>>(text) {
+    match yaml::from_str::<Option<FormConfig>>(text) {
         Ok(c) => Ok(c.unwrap_or_default()),
-        Err(e) => Err(serde_problem(&e).into_error(file)),
+        Err(e) => Err(yaml_problem(e).into_error(file)),
     }
 }
 
 /// Every problem of a form file, in file order.
 pub fn check_form(text: &str) -> (Option<IssueForm>, Vec<Problem>) {
-    let form: IssueForm = match serde_yaml::from_str(text) {
+    let form: IssueForm = match yaml::from_str(text) {
         Ok(f) => f,
-        Err(e) => return (None, vec![serde_problem_in(&e, text)]),
+        Err(e) => return (None, vec![yaml_problem_in(e, text)]),
     };
     let pos = PosMap::build(text);
     let mut problems = Vec::new();
@@ -89,13 +90,16 @@ pub fn check_form(text: &str) -> (Option<IssueForm>, Vec<Problem>) {
             {
                 at(
                     format!("body[{i}].id"),
-                    format!("id `{id}` may hold only letters, digits, `-` and `_`"),
+                    format!(
+                        "id `{}` may hold only letters, digits, `-` and `_`",
+                        name(id)
+                    ),
                 );
             }
             if let Some(first) = ids.insert(id, i) {
                 at(
                     format!("body[{i}].id"),
-                    format!("duplicate id `{id}` (first used by body[{first}])"),
+                    format!("duplicate id `{}` (first used by body[{first}])", name(id)),
                 );
             }
         }
@@ -117,7 +121,7 @@ pub fn check_form(text: &str) -> (Option<IssueForm>, Vec<Problem>) {
                 label_path,
                 format!(
                     "duplicate label `{}` (first used by body[{first}])",
-                    field.label
+                    name(field.label)
                 ),
             );
         }
@@ -126,7 +130,7 @@ pub fn check_form(text: &str) -> (Option<IssueForm>, Vec<Problem>) {
                 if a.options.is_empty() {
                     at(
                         format!("body[{i}].attributes.options"),
-                        format!("dropdown `{}` has no options", a.label),
+                        format!("dropdown `{}` has no options", name(&a.label)),
                     );
                 }
                 let mut seen = HashMap::new();
@@ -140,7 +144,7 @@ pub fn check_form(text: &str) -> (Option<IssueForm>, Vec<Problem>) {
                             "`None` is reserved by GitHub and cannot be an option".into(),
                         );
                     } else if seen.insert(o.trim().to_string(), j).is_some() {
-                        at(path, format!("duplicate option `{o}`"));
+                        at(path, format!("duplicate option `{}`", name(o)));
                     }
                 }
                 if let Some(d) = a.default {
@@ -159,7 +163,7 @@ pub fn check_form(text: &str) -> (Option<IssueForm>, Vec<Problem>) {
                 if a.options.is_empty() {
                     at(
                         format!("body[{i}].attributes.options"),
-                        format!("checkboxes `{}` have no options", a.label),
+                        format!("checkboxes `{}` have no options", name(&a.label)),
                     );
                 }
                 for (j, o) in a.options.iter().enumerate() {
@@ -180,8 +184,8 @@ pub fn check_form(text: &str) -> (Option<IssueForm>, Vec<Problem>) {
 
 /// Problems of a `config.yml`.
 pub fn check_config(text: &str) -> Vec<Problem> {
-    match serde_yaml::from_str::<Option<FormConfig>>(text) {
-        Err(e) => vec![serde_problem(&e)],
+    match yaml::from_str::<Option<FormConfig>>(text) {
+        Err(e) => vec![yaml_problem(e)],
         Ok(config) => {
             let pos = PosMap::build(text);
             let mut problems = Vec::new();
@@ -189,7 +193,10 @@ pub fn check_config(text: &str) -> Vec<Problem> {
                 if !(link.url.starts_with("https://") || link.url.starts_with("http://")) {
                     problems.push(Problem {
                         pos: pos.get(&format!("contact_links[{i}].url")),
-                        message: format!("contact link url `{}` is not an http(s) URL", link.url),
+                        message: format!(
+                            "contact link url `{}` is not an http(s) URL",
+                            name(&link.url)
+                        ),
                     });
                 }
             }
@@ -198,9 +205,14 @@ pub fn check_config(text: &str) -> Vec<Problem> {
     }
 }
 
-/// `serde_problem`, moved onto the offending key where serde names one.
-fn serde_problem_in(e: &serde_yaml::Error, text: &str) -> Problem {
-    let mut p = serde_problem(e);
+/// A name from the form as a message quotes it: one line, cut short.
+fn name(s: &str) -> String {
+    crate::text::printable_cut(s, 60)
+}
+
+/// `yaml_problem`, moved onto the offending key where serde names one.
+fn yaml_problem_in(e: YamlError, text: &str) -> Problem {
+    let mut p = yaml_problem(e);
     if let Some(key) = p
         .message
         .split_once("unknown field `")
@@ -214,16 +226,12 @@ fn serde_problem_in(e: &serde_yaml::Error, text: &str) -> Problem {
     p
 }
 
-fn serde_problem(e: &serde_yaml::Error) -> Problem {
-    let pos = e.location().map_or(Pos { line: 1, col: 1 }, |l| Pos {
-        line: l.line(),
-        col: l.column(),
-    });
-    // serde prefixes messages with the path and repeats the position; keep
-    // only the sentence, the position is ours to print.
-    let mut message = e.to_string();
-    if let Some(i) = message.find(" at line ") {
-        message.truncate(i);
+fn yaml_problem(e: YamlError) -> Problem {
+    Problem {
+        pos: Pos {
+            line: e.line,
+            col: e.col,
+        },
+        message: e.message,
     }
-    Problem { pos, message }
 }

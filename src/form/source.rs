@@ -5,7 +5,8 @@
 use super::check::{parse_config, parse_form};
 use super::model::{FormConfig, IssueForm};
 use crate::error::Error;
-use crate::files::read_text_file;
+use crate::files::{files_in, read_text_file};
+use crate::text::printable_cut;
 use std::path::{Path, PathBuf};
 
 /// Mastodon's forms, as shipped under `templates/mastodon/`.
@@ -118,20 +119,18 @@ impl FormSet {
     /// A local `.github/ISSUE_TEMPLATE` folder; SECURITY.md is looked for
     /// in the folder, in `.github/` and at the repository root.
     pub fn from_dir(dir: &Path) -> Result<FormSet, Error> {
-        let entries = std::fs::read_dir(dir).map_err(|e| {
-            Error::input(
+        if !dir.is_dir() {
+            return Err(Error::input(
                 dir,
-                format!(
-                    "cannot read the template folder ({e}); give a .github/ISSUE_TEMPLATE folder"
-                ),
-            )
-        })?;
+                "is not a folder; give a .github/ISSUE_TEMPLATE folder",
+            ));
+        }
         let mut files = Vec::new();
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().to_string();
-            if is_yaml(&name) && entry.path().is_file() {
-                files.push((name, read_text_file(&entry.path())?));
-            }
+        for path in files_in(dir, is_yaml)? {
+            let name = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().to_string());
+            files.push((name, read_text_file(&path)?));
         }
         if !files.iter().any(|(n, _)| !is_config(n)) {
             return Err(Error::input(
@@ -146,7 +145,7 @@ impl FormSet {
             dir.join("../../SECURITY.md"),
         ]
         .iter()
-        .find_map(|p| std::fs::read_to_string(p).ok());
+        .find_map(|p| read_text_file(p).ok());
         Ok(set)
     }
 
@@ -196,11 +195,18 @@ impl FormSet {
             let names: Vec<String> = self
                 .forms
                 .iter()
-                .map(|f| format!("`{}` ({})", f.form.name, f.file))
+                .map(|f| {
+                    format!(
+                        "`{}` ({})",
+                        printable_cut(&f.form.name, 60),
+                        printable_cut(&f.file, 60)
+                    )
+                })
                 .collect();
             Error::Usage(format!(
-                "no form `{spec}` in the {}; use one of {}, or a path to a form file",
-                self.origin,
+                "no form `{}` in the {}; use one of {}, or a path to a form file",
+                printable_cut(spec, 60),
+                printable_cut(&self.origin.to_string(), 200),
                 names.join(", ")
             ))
         })

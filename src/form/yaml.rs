@@ -1,6 +1,8 @@
 //! Reading form YAML with positions, so that every problem can be reported
 //! as `file:line:col`. serde gives the typed model; yaml-rust2's event stream
-//! gives where each node starts, which serde alone cannot.
+//! gives where each node starts, which serde alone cannot. Only text within
+//! [`crate::yaml`]'s limits is walked, and only the shallow paths a form's
+//! checks ask for are kept, so the map stays small whatever the text.
 
 use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -24,6 +26,9 @@ impl PosMap {
     /// Builds the map; a document the scanner refuses gives an empty map
     /// (serde reports that error with its own position).
     pub fn build(text: &str) -> PosMap {
+        if crate::yaml::check(text).is_err() {
+            return PosMap::default();
+        }
         let mut rec = Recorder::default();
         let mut parser = Parser::new_from_str(text);
         if parser.load(&mut rec, false).is_err() {
@@ -60,6 +65,15 @@ impl PosMap {
     }
 }
 
+/// Paths deeper than this are not recorded (a form's deepest checked path,
+/// `body[i].attributes.options[j].label`, is 5 deep): deeper nodes are
+/// placed at their nearest recorded ancestor.
+const MAX_PATH_DEPTH: usize = 6;
+/// Keys longer than this are recorded as `?`.
+const MAX_KEY_CHARS: usize = 64;
+/// The most positions kept.
+const MAX_ENTRIES: usize = 50_000;
+
 enum Frame {
     Map { prefix: String, key: Option<String> },
     Seq { prefix: String, index: usize },
@@ -72,6 +86,12 @@ struct Recorder {
 }
 
 impl Recorder {
+    fn record(&mut self, path: String, mark: Marker) {
+        if self.stack.len() <= MAX_PATH_DEPTH && self.map.len() < MAX_ENTRIES {
+            self.map.entry(path).or_insert(Self::pos(mark));
+        }
+    }
+
     fn pos(mark: Marker) -> Pos {
         // yaml-rust2 counts lines from 1 and columns from 0.
         Pos {
@@ -81,30 +101,40 @@ impl Recorder {
     }
 
     /// The path of the node that starts now; advances the parent.
-    /// `None` when the event is a mapping key.
+    /// `None` when the event is a mapping key. Paths too deep to be
+    /// recorded are left empty.
     fn next_path(&mut self, key_text: Option<&str>, mark: Marker) -> Option<String> {
+        let deep = self.stack.len() > MAX_PATH_DEPTH;
+        let join = |prefix: &str, k: &str| {
+            if deep {
+                String::new()
+            } else if prefix.is_empty() {
+                k.to_string()
+            } else {
+                format!("{prefix}.{k}")
+            }
+        };
         match self.stack.last_mut() {
             None => Some(String::new()),
             Some(Frame::Seq { prefix, index }) => {
-                let p = format!("{prefix}[{index}]");
+                let p = if deep {
+                    String::new()
+                } else {
+                    format!("{prefix}[{index}]")
+                };
                 *index += 1;
                 Some(p)
             }
             Some(Frame::Map { prefix, key }) => match key.take() {
-                Some(k) => Some(if prefix.is_empty() {
-                    k
-                } else {
-                    format!("{prefix}.{k}")
-                }),
+                Some(k) => Some(join(prefix, &k)),
                 None => {
-                    let k = key_text.unwrap_or("?").to_string();
-                    let full = if prefix.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{prefix}.{k}")
-                    };
-                    self.map.entry(full).or_insert(Self::pos(mark));
+                    let k = key_text
+                        .filter(|k| k.len() <= MAX_KEY_CHARS && !deep)
+                        .unwrap_or("?")
+                        .to_string();
+                    let full = join(prefix, &k);
                     *key = Some(k);
+                    self.record(full, mark);
                     None
                 }
             },
@@ -117,22 +147,22 @@ impl MarkedEventReceiver for Recorder {
         match ev {
             Event::Scalar(ref s, ..) => {
                 if let Some(p) = self.next_path(Some(s), mark) {
-                    self.map.entry(p).or_insert(Self::pos(mark));
+                    self.record(p, mark);
                 }
             }
             Event::Alias(_) => {
                 if let Some(p) = self.next_path(None, mark) {
-                    self.map.entry(p).or_insert(Self::pos(mark));
+                    self.record(p, mark);
                 }
             }
             Event::MappingStart(..) => {
                 let prefix = self.next_path(None, mark).unwrap_or_default();
-                self.map.entry(prefix.clone()).or_insert(Self::pos(mark));
+                self.record(prefix.clone(), mark);
                 self.stack.push(Frame::Map { prefix, key: None });
             }
             Event::SequenceStart(..) => {
                 let prefix = self.next_path(None, mark).unwrap_or_default();
-                self.map.entry(prefix.clone()).or_insert(Self::pos(mark));
+                self.record(prefix.clone(), mark);
                 self.stack.push(Frame::Seq { prefix, index: 0 });
             }
             Event::MappingEnd | Event::SequenceEnd => {

@@ -11,4 +11,4 @@ pub mod words;
 
 pub use analyze::{language, terms, Lang, Term};
 pub use boilerplate::Boilerplate;
-pub use sanitize::printable;
+pub use sanitize::{error_text, printable, printable_cut, printable_lines};

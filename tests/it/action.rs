@@ -1198,6 +1198,116 @@ async fn bad_config_and_broken_event_fail_the_run() {
     assert!(gh.received_requests().await.unwrap().is_empty());
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_issue_text_is_defused_in_the_dry_run_log_and_the_comment() {
+    let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}\u{2066}";
+    // A bug report whose answers the findings quote: a version that is
+    // none, and a section of no field.
+    let mut bug = fixture("bug-opened.json");
+    let body = bug["issue"]["body"]
+        .as_str()
+        .unwrap()
+        .replace("v4.3.2", &format!("v4.3{hostile}x"))
+        + &format!("\n### Extra {hostile}notes\n\nmore {hostile}text\n");
+    bug["issue"]["body"] = json!(body);
+    bug["issue"]["title"] = json!(format!("Pinned column {hostile}moves"));
+    let support = event_like(
+        "support-opened.json",
+        "opened",
+        &format!("Account suspended {hostile}please help"),
+        &format!("My account {hostile}was suspended on my server and I cannot log in anymore."),
+    );
+    for ev in [&bug, &support] {
+        for args in [&["--dry-run"][..], &[]] {
+            let st = state();
+            let gh = fake_github(ev["issue"]["number"].as_u64().unwrap(), st.clone()).await;
+            let ran = Runner::new().run(&gh, "issues", ev, args).ok();
+            let s = st.lock().unwrap();
+            let comment = s.comments.first().map(|c| c.2.clone()).unwrap_or_default();
+            for (what, text) in [
+                ("log", &ran.stdout),
+                ("summary", &ran.summary),
+                ("comment", &comment),
+            ] {
+                for bad in ['\u{1b}', '\u{7}', '\u{202e}', '\u{2066}'] {
+                    assert!(
+                        !text.contains(bad),
+                        "{args:?}: {bad:?} in the {what}:\n{text}"
+                    );
+                }
+            }
+            // The outputs are JSON for later steps: data kept as it is,
+            // control characters escaped by JSON.
+            assert!(
+                !ran.outputs.contains(['\u{1b}', '\u{7}']),
+                "{}",
+                ran.outputs
+            );
+            if args.is_empty() {
+                assert!(!comment.is_empty(), "no comment:\n{}", ran.stdout);
+            } else {
+                assert!(ran.stdout.contains("dry run: would"), "{}", ran.stdout);
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unwritable_step_output_fails_the_run_before_any_write() {
+    let st = state();
+    let gh = fake_github(33001, st.clone()).await;
+    let runner = Runner::new();
+    let nowhere = runner.dir.path().join("no/such/folder/output");
+    let ran = runner.run_with_env(
+        &gh,
+        "issues",
+        &fixture("support-opened.json"),
+        &[],
+        &[("GITHUB_OUTPUT", nowhere.to_str().unwrap())],
+    );
+    assert_eq!(ran.code, 2, "{}\n{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stderr.contains("no/such/folder/output"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(writes(&gh).await, Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_event_about_another_repository_is_refused() {
+    let gh = fake_github(33001, state()).await;
+    let ran = Runner::new().run_with_env(
+        &gh,
+        "issues",
+        &fixture("support-opened.json"),
+        &[],
+        &[("GITHUB_REPOSITORY", "someone/else")],
+    );
+    assert_eq!(ran.code, 2, "{}\n{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stderr.contains("mastodon/mastodon") && ran.stderr.contains("someone/else"),
+        "{}",
+        ran.stderr
+    );
+    assert!(gh.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bots_issues_are_left_alone_by_default() {
+    let st = state();
+    let gh = fake_github(33001, st.clone()).await;
+    let mut ev = fixture("support-opened.json");
+    ev["issue"]["user"] = gh_user("renovate[bot]");
+    let ran = Runner::new().run(&gh, "issues", &ev, &[]).ok();
+    assert!(ran.stdout.contains("exempt.bots"), "{}", ran.stdout);
+    assert!(gh.received_requests().await.unwrap().is_empty());
+    let runner = Runner::new();
+    runner.write_config("exempt:\n  bots: false\n");
+    runner.run(&gh, "issues", &ev, &[]).ok();
+    assert_eq!(st.lock().unwrap().comments.len(), 1);
+}
+
 // ----- action.yml and the workflows ----------------------------------------------
 
 fn yaml(path: &Path) -> serde_yaml::Value {

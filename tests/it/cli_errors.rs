@@ -78,13 +78,21 @@ fn ten_megabyte_body() {
     let path = dir.path().join("huge.md");
     std::fs::write(&path, "a".repeat(10_000_000)).unwrap();
     let out = preflight().arg("lint").arg(&path).output().unwrap();
-    one_sentence_error(&out, 2, "is 10.0 MB");
+    one_sentence_error(
+        &out,
+        2,
+        "huge.md: is 10,000,000 bytes; preflight reads at most 1,048,576 bytes (1 MiB)",
+    );
     let out = preflight()
         .arg("lint")
         .write_stdin("a".repeat(10_000_000))
         .output()
         .unwrap();
-    one_sentence_error(&out, 2, "standard input");
+    one_sentence_error(
+        &out,
+        2,
+        "standard input: is longer than 1,048,576 bytes (1 MiB)",
+    );
 }
 
 #[test]

@@ -51,12 +51,8 @@ pub fn find(services: &Services, query: &Query, search: &Search) -> Result<Found
                 ));
                 None
             }
-            Err(e) => {
-                return Err(Error::state(
-                    &path,
-                    format!("{e}; delete it and run `preflight index sync` again"),
-                ))
-            }
+            // The index's own errors say what to do.
+            Err(e) => return Err(Error::state(&path, e)),
         }
     } else {
         None

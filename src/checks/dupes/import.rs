@@ -6,17 +6,14 @@ use crate::issue::{IssueRecord, IssueState};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Why issues could not be imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    /// The file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    /// The file could not be read (missing, not a regular file, too big).
+    #[error("{0}")]
+    Read(crate::error::Error),
     /// The text is not GitHub issue JSON; `origin` is the file or `input`.
     #[error("{origin}:{line}:{column}: not GitHub issue JSON ({what}); expected an array or JSON Lines of issue objects as `gh api --paginate repos/OWNER/NAME/issues` writes them")]
     Json {
@@ -138,24 +135,57 @@ pub fn records_from_github_json(text: &str) -> Result<Vec<IssueRecord>, ImportEr
     parse(text, "input")
 }
 
-/// [`records_from_github_json`] on a file, naming it in errors.
+/// [`records_from_github_json`] on a file, naming it in errors; the file
+/// is read as a stream of at most [`crate::files::IMPORT`].
 pub fn records_from_github_file(path: &Path) -> Result<Vec<IssueRecord>, ImportError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ImportError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse(&text, &path.display().to_string())
+    let mut file =
+        crate::files::open_file(path, crate::files::IMPORT).map_err(ImportError::Read)?;
+    let records = records_from_github_reader(&mut file, &path.display().to_string());
+    if file.exceeded() {
+        return Err(ImportError::Read(file.too_big()));
+    }
+    records
+}
+
+/// [`records_from_github_json`] on a stream, read as it comes (dumps are
+/// big); `origin` names it in errors. Bound the stream (see
+/// [`crate::files::open_input`]): this reads to its end.
+pub fn records_from_github_reader(
+    reader: impl std::io::Read,
+    origin: &str,
+) -> Result<Vec<IssueRecord>, ImportError> {
+    let reader = std::io::BufReader::with_capacity(1 << 16, reader);
+    collect(
+        serde_json::Deserializer::from_reader(reader).into_iter::<Chunk>(),
+        origin,
+    )
 }
 
 fn parse(text: &str, origin: &str) -> Result<Vec<IssueRecord>, ImportError> {
+    collect(
+        serde_json::Deserializer::from_str(text).into_iter::<Chunk>(),
+        origin,
+    )
+}
+
+fn collect(
+    stream: impl Iterator<Item = Result<Chunk, serde_json::Error>>,
+    origin: &str,
+) -> Result<Vec<IssueRecord>, ImportError> {
     let mut out = Vec::new();
-    let stream = serde_json::Deserializer::from_str(text).into_iter::<Chunk>();
     for chunk in stream {
-        let chunk = chunk.map_err(|e| ImportError::Json {
-            origin: origin.to_string(),
-            line: e.line(),
-            column: e.column(),
-            what: e.to_string(),
+        let chunk = chunk.map_err(|e| {
+            // serde repeats the position, which is given apart.
+            let mut what = e.to_string();
+            if let Some(i) = what.rfind(" at line ") {
+                what.truncate(i);
+            }
+            ImportError::Json {
+                origin: origin.to_string(),
+                line: e.line(),
+                column: e.column(),
+                what: crate::text::error_text(&what),
+            }
         })?;
         out.extend(chunk.0.into_iter().filter_map(GhIssue::into_record));
     }
@@ -265,6 +295,6 @@ mod tests {
         );
         let _ = std::fs::remove_file(&path);
         let err = records_from_github_file(&path).unwrap_err();
-        assert!(matches!(err, ImportError::Read { .. }));
+        assert!(matches!(err, ImportError::Read(_)));
     }
 }

@@ -21,7 +21,9 @@ mod rank;
 mod text;
 
 pub use find::{find, Found, Search};
-pub use import::{records_from_github_file, records_from_github_json, ImportError};
+pub use import::{
+    records_from_github_file, records_from_github_json, records_from_github_reader, ImportError,
+};
 pub use index::{Index, IndexError, SyncMeta, FORMAT_VERSION, SNIPPET_BYTES};
 pub use query::search_query;
 

@@ -33,8 +33,8 @@ pub fn choose_form(set: &FormSet) -> Result<LoadedForm, Error> {
     struct Choice<'a>(&'a LoadedForm);
     impl std::fmt::Display for Choice<'_> {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            let d = self.0.form.description.trim().replace('\n', " ");
-            write!(f, "{}: {d}", self.0.form.name)
+            let d = self.0.form.description.trim();
+            write!(f, "{}: {}", printable(&self.0.form.name), printable(d))
         }
     }
     let options: Vec<Choice> = set.forms.iter().map(Choice).collect();
@@ -70,7 +70,7 @@ pub fn pick_draft(store: &Store, id: &str) -> Result<SavedDraft, Error> {
                 "{title}  [{}; {} answers; {}]",
                 printable(&self.0.draft.template),
                 self.0.draft.answers.len(),
-                self.0.id
+                printable(&self.0.id)
             )
         }
     }
@@ -135,12 +135,13 @@ pub fn ask_field(
     io: &mut Io<'_>,
     partial: &mut dyn FnMut(&str),
 ) -> Result<Answer, InquireError> {
+    // A form is someone else's text: shown through the sanitiser.
     let label = format!(
         "{}{}",
-        field.label,
+        printable(field.label),
         if field.required { "" } else { " (optional)" }
     );
-    let help = field.description.map(|d| d.trim().replace('\n', " "));
+    let help = field.description.map(|d| printable(d.trim()));
     match field.kind {
         FieldKind::Input => {
             let initial = current.map(Answer::as_text).unwrap_or_default();
@@ -162,7 +163,8 @@ pub fn ask_field(
                         Validation::Valid
                     })
                 });
-            if let Some(ph) = field.placeholder {
+            let placeholder = field.placeholder.map(printable);
+            if let Some(ph) = &placeholder {
                 p = p.with_placeholder(ph);
             }
             if let Some(h) = &help {
@@ -172,19 +174,19 @@ pub fn ask_field(
         }
         FieldKind::Textarea => ask_textarea(field, &label, help.as_deref(), current, io, partial),
         FieldKind::Dropdown => {
-            let mut options: Vec<String> = field.dropdown_options.to_vec();
+            let mut options: Vec<Shown> = field.dropdown_options.iter().map(Shown::of).collect();
             let chosen = current.map(Answer::as_list).unwrap_or_default();
             if field.multiple {
                 let defaults: Vec<usize> = options
                     .iter()
                     .enumerate()
-                    .filter(|(_, o)| chosen.contains(o))
+                    .filter(|(_, o)| chosen.contains(&o.0))
                     .map(|(i, _)| i)
                     .collect();
                 let required = field.required;
                 let picked = MultiSelect::new(&label, options)
                     .with_default(&defaults)
-                    .with_validator(move |l: &[inquire::list_option::ListOption<&String>]| {
+                    .with_validator(move |l: &[inquire::list_option::ListOption<&Shown>]| {
                         Ok(if required && l.is_empty() {
                             Validation::Invalid("choose at least one".into())
                         } else {
@@ -192,36 +194,36 @@ pub fn ask_field(
                         })
                     })
                     .prompt()?;
-                return Ok(Answer::List(picked));
+                return Ok(Answer::List(picked.into_iter().map(|o| o.0).collect()));
             }
             if !field.required {
-                options.push("(no answer)".into());
+                options.push(Shown::of(NO_ANSWER));
             }
             let start = chosen
                 .first()
-                .and_then(|c| options.iter().position(|o| o == c))
+                .and_then(|c| options.iter().position(|o| o.0 == *c))
                 .or(field.default)
                 .unwrap_or(0);
             let picked = Select::new(&label, options)
                 .with_starting_cursor(start)
                 .prompt()?;
-            Ok(Answer::Text(if picked == "(no answer)" {
+            Ok(Answer::Text(if picked.0 == NO_ANSWER {
                 String::new()
             } else {
-                picked
+                picked.0
             }))
         }
         FieldKind::Checkboxes => {
-            let options: Vec<String> = field
+            let options: Vec<Shown> = field
                 .checkbox_options
                 .iter()
-                .map(|o| o.label.clone())
+                .map(|o| Shown::of(&o.label))
                 .collect();
             let ticked = current.map(Answer::as_list).unwrap_or_default();
             let defaults: Vec<usize> = options
                 .iter()
                 .enumerate()
-                .filter(|(_, o)| ticked.contains(o))
+                .filter(|(_, o)| ticked.contains(&o.0))
                 .map(|(i, _)| i)
                 .collect();
             let required: Vec<String> = field
@@ -232,10 +234,10 @@ pub fn ask_field(
                 .collect();
             let picked = MultiSelect::new(&label, options)
                 .with_default(&defaults)
-                .with_validator(move |l: &[inquire::list_option::ListOption<&String>]| {
+                .with_validator(move |l: &[inquire::list_option::ListOption<&Shown>]| {
                     let missing: Vec<&String> = required
                         .iter()
-                        .filter(|r| !l.iter().any(|o| o.value == *r))
+                        .filter(|r| !l.iter().any(|o| o.value.0 == **r))
                         .collect();
                     Ok(if missing.is_empty() {
                         Validation::Valid
@@ -245,7 +247,7 @@ pub fn ask_field(
                                 "required: {}",
                                 missing
                                     .iter()
-                                    .map(|s| s.as_str())
+                                    .map(|s| printable(s))
                                     .collect::<Vec<_>>()
                                     .join("; ")
                             )
@@ -254,8 +256,26 @@ pub fn ask_field(
                     })
                 })
                 .prompt()?;
-            Ok(Answer::List(picked))
+            Ok(Answer::List(picked.into_iter().map(|o| o.0).collect()))
         }
+    }
+}
+
+const NO_ANSWER: &str = "(no answer)";
+
+/// An option of a form: its text as given, shown through the sanitiser.
+#[derive(Clone)]
+struct Shown(String);
+
+impl Shown {
+    fn of(s: impl Into<String>) -> Shown {
+        Shown(s.into())
+    }
+}
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&printable(&self.0))
     }
 }
 

@@ -73,13 +73,14 @@ pub fn review(services: &Services, mut s: Session, web: bool, io: &mut Io<'_>) -
                 s.save()?;
             }
             "Edit an answer" => {
-                let labels: Vec<String> = form.fields().map(|f| f.label.to_string()).collect();
-                let label = Select::new("Which answer?", labels)
-                    .prompt()
+                // Labels are the form's text: shown sanitised, picked by place.
+                let labels: Vec<String> = form.fields().map(|f| printable(f.label)).collect();
+                let picked = Select::new("Which answer?", labels)
+                    .raw_prompt()
                     .map_err(|e| stopped(e, Some(&id)))?;
                 let field = form
                     .fields()
-                    .find(|f| f.label == label)
+                    .nth(picked.index)
                     .expect("chosen from the form");
                 let current = answer_for(&s.saved.draft.answers, &field).cloned();
                 let key = field.key().to_string();
