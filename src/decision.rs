@@ -13,7 +13,7 @@
 
 use crate::checks::dupes::Candidate;
 use crate::checks::lint::Severity;
-use crate::checks::triage::{Redirect, Triage, Verdict};
+use crate::checks::triage::{Redirect, Verdict};
 use crate::checks::Checks;
 pub use crate::policy::{Policy, OFFERED};
 use serde::Serialize;
@@ -56,7 +56,7 @@ pub struct Decision {
 /// Decides for checked answers.
 pub fn decide(checks: &Checks, policy: &Policy) -> Decision {
     let t = &checks.triage;
-    let redirect = redirect_of(t, policy);
+    let redirect = t.redirect_under(policy);
     let (offer_at, duplicate_at) = duplicate_thresholds(policy);
     let offered: Vec<Candidate> = checks
         .candidates
@@ -102,20 +102,6 @@ pub fn decide(checks: &Checks, policy: &Policy) -> Decision {
     }
 }
 
-/// Where triage sends the draft, under `policy`: a vulnerability always to
-/// the private channel; a support question to the admin (a how-to question
-/// to Discussions) once the probability of support reaches the threshold.
-pub fn redirect_of(t: &Triage, policy: &Policy) -> Option<Redirect> {
-    match t.verdict {
-        Verdict::Security => Some(Redirect::Security),
-        Verdict::Question => Some(Redirect::Discussions),
-        _ if t.support >= policy.redirect.unwrap_or(t.thresholds.redirect) => {
-            Some(Redirect::InstanceAdmin)
-        }
-        _ => None,
-    }
-}
-
 /// (offer, duplicate): the policy's, else the ranker's own.
 pub fn duplicate_thresholds(policy: &Policy) -> (f64, f64) {
     let own = crate::checks::dupes::thresholds();
@@ -143,6 +129,7 @@ mod tests {
     use super::*;
     use crate::checks::lint::{Finding, Rule};
     use crate::checks::triage::model::Thresholds;
+    use crate::checks::triage::Triage;
     use crate::issue::IssueState;
 
     /// The model's own thresholds in these tests.

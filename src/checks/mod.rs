@@ -96,7 +96,7 @@ impl Checks {
 }
 
 fn redirected(t: &Triage, policy: &Policy) -> bool {
-    crate::decision::redirect_of(t, policy).is_some()
+    t.redirect_under(policy).is_some()
 }
 
 /// The draft as triage sees it: answers that are still the form's

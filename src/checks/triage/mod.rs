@@ -129,6 +129,21 @@ impl Triage {
         self.verdict.redirect()
     }
 
+    /// Where the decision sends the draft, under `policy`: a vulnerability
+    /// always to the private channel; a how-to question to Discussions; a
+    /// support question to the admin once the probability of support
+    /// reaches the policy's threshold (else the model's own).
+    pub fn redirect_under(&self, policy: &crate::policy::Policy) -> Option<Redirect> {
+        match self.verdict {
+            Verdict::Security => Some(Redirect::Security),
+            Verdict::Question => Some(Redirect::Discussions),
+            _ if self.support >= policy.redirect.unwrap_or(self.thresholds.redirect) => {
+                Some(Redirect::InstanceAdmin)
+            }
+            _ => None,
+        }
+    }
+
     /// The probability of `v`.
     pub fn score(&self, v: Verdict) -> f64 {
         self.scores
@@ -197,7 +212,7 @@ pub fn triage_with(model: &Model, input: &TriageInput, emb: Option<&Embeddings>)
         (verdict, Vec::new())
     };
     if let Some(class) = model.class_index(verdict) {
-        reasons.extend(why(head, &extracted, &dense, class));
+        reasons.extend(why(head, &texts, &extracted, &dense, class));
     }
     let confidence = if verdict == Verdict::Security {
         1.0
@@ -222,48 +237,76 @@ pub fn dense(e: &Embeddings, scale: f32) -> Vec<f32> {
 
 /// The features that pushed most towards the verdict, and the strongest
 /// ones against it.
-fn why(head: &model::Head, extracted: &Extracted, dense: &[f32], class: usize) -> Vec<Reason> {
-    let mut parts: Vec<(String, f64)> = head
+fn why(
+    head: &model::Head,
+    texts: &Texts,
+    extracted: &Extracted,
+    dense: &[f32],
+    class: usize,
+) -> Vec<Reason> {
+    let contributions: Vec<(String, f64)> = head
         .fitted
         .sparse_contributions(&extracted.sparse, class)
         .into_iter()
         .filter_map(|(col, w)| Some((extracted.names.get(&col)?.clone(), w)))
         .collect();
+    let mut parts = by_word(texts, &contributions);
     if !dense.is_empty() {
         parts.push((
-            "e:meaning".into(),
+            ("meaning", "what the whole text says, read by the sentence model".into()),
             head.fitted.dense_contribution(dense, class),
         ));
     }
-    parts.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let pro = parts.iter().filter(|p| p.1 > 0.01).take(5);
-    let con = parts.iter().rev().filter(|p| p.1 < -0.01).take(2);
+    parts.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let pro = parts.iter().filter(|p| p.1 >= 0.005).take(5);
+    let con = parts.iter().rev().filter(|p| p.1 <= -0.005).take(2);
     pro.chain(con)
-        .map(|(name, w)| {
-            let field = if name.starts_with("t|") {
-                "title"
-            } else {
-                "text"
-            };
-            let (signal, evidence) = match name.get(..3).map(|p| &p[2..]) {
-                _ if name == "e:meaning" => (
-                    "meaning".to_string(),
-                    "what the whole text says, read by the sentence model".to_string(),
-                ),
-                Some("w") => (field.to_string(), format!("\u{201c}{}\u{201d}", &name[3..])),
-                Some("c") => (
-                    field.to_string(),
-                    format!("\u{201c}\u{2026}{}\u{2026}\u{201d}", name[3..].trim()),
-                ),
-                _ => ("feature".to_string(), name.clone()),
-            };
-            Reason {
-                signal,
-                weight: round(*w),
-                evidence,
-            }
+        .map(|((signal, evidence), w)| Reason {
+            signal: signal.to_string(),
+            weight: round(*w),
+            evidence: evidence.clone(),
         })
         .collect()
+}
+
+/// The features' contributions gathered onto the words they come from,
+/// since a word reads better than a character n-gram: a word pair's share
+/// goes half to each word, a character n-gram's to the words that hold its
+/// longest part.
+fn by_word(texts: &Texts, contributions: &[(String, f64)]) -> Vec<((&'static str, String), f64)> {
+    let fields = [
+        ("t", "title", crate::text::words::words(&texts.title)),
+        ("b", "text", crate::text::words::words(&texts.body)),
+    ];
+    let mut sums: std::collections::HashMap<(&'static str, String), f64> = Default::default();
+    for (name, w) in contributions {
+        let Some((ns, gram)) = name.split_once('|') else {
+            continue;
+        };
+        let Some((_, field, words)) = fields.iter().find(|f| f.0 == ns) else {
+            continue;
+        };
+        let owners: Vec<&String> = match gram.split_at(1) {
+            ("w", g) => g.split(' ').filter_map(|x| words.iter().find(|w| *w == x)).collect(),
+            ("c", g) => {
+                let part = g.split(' ').max_by_key(|p| p.len()).unwrap_or("");
+                let mut seen: Vec<&String> = Vec::new();
+                for word in words.iter().filter(|w| !part.is_empty() && w.contains(part)) {
+                    if !seen.contains(&word) && seen.len() < 5 {
+                        seen.push(word);
+                    }
+                }
+                seen
+            }
+            _ => Vec::new(),
+        };
+        for owner in &owners {
+            *sums
+                .entry((field, format!("\u{201c}{owner}\u{201d}")))
+                .or_default() += w / owners.len() as f64;
+        }
+    }
+    sums.into_iter().collect()
 }
 
 fn round(x: f64) -> f64 {
