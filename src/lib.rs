@@ -15,6 +15,7 @@ pub mod document;
 pub mod draft;
 pub mod drafter;
 pub mod dupes;
+pub mod embed;
 pub mod error;
 pub mod file;
 pub mod form;

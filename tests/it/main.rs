@@ -7,6 +7,8 @@ mod checks_cli;
 mod cli_errors;
 mod contract;
 mod drafter;
+#[cfg(feature = "embed")]
+mod embed_tiny;
 mod github_client;
 mod lint_rules;
 mod mastodon_contact;
