@@ -8,6 +8,8 @@ mod cli_errors;
 mod contract;
 mod drafter;
 #[cfg(feature = "embed")]
+mod embed_reference;
+#[cfg(feature = "embed")]
 mod embed_tiny;
 mod github_client;
 mod lint_rules;
