@@ -22,6 +22,7 @@ pub mod checks;
 pub mod corpus;
 pub mod decision;
 pub mod draft;
+pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod files;

@@ -7,6 +7,10 @@ mod checks_cli;
 mod cli_errors;
 mod contract;
 mod drafter;
+#[cfg(feature = "embed")]
+mod embed_reference;
+#[cfg(feature = "embed")]
+mod embed_tiny;
 mod github_client;
 mod github_json;
 mod golden;

@@ -1,0 +1,45 @@
+//! Sentence embeddings: all-MiniLM-L6-v2 (sentence-transformers, 384
+//! dimensions, Apache-2.0) run in pure Rust with candle, for comparing
+//! issues by meaning.
+//!
+//! - [`pinned`]: the model's revision, files and SHA-256s, in one place.
+//! - [`locate`] / [`status`]: where the model is (`--model DIR` or
+//!   `PREFLIGHT_MODEL=DIR`, read by the caller, then the cache) and whether
+//!   its files are the pinned ones.
+//! - [`Embedder`]: loads a model folder and turns texts into unit vectors
+//!   (mean pooling over the real tokens, L2-normalised, at most 256 tokens a
+//!   text), matching sentence-transformers to about 1e-6.
+//!
+//! The model is optional: callers that find none work lexically and say so.
+//! Built without the `embed` feature, [`Embedder::load`] returns
+//! [`EmbedError::NotBuilt`]; locating and checking the model still work.
+//!
+//! Threads: candle's matrix products use `RAYON_NUM_THREADS` threads when it
+//! is set, else one per physical core, in candle's own pool; tokenising uses
+//! rayon's global pool. The library never prints.
+
+mod error;
+mod locate;
+pub mod pinned;
+
+#[cfg(feature = "embed")]
+mod model;
+#[cfg(feature = "embed")]
+pub mod testing;
+
+#[cfg(not(feature = "embed"))]
+mod disabled;
+
+pub use error::EmbedError;
+pub use locate::{
+    cache_path, locate, sha256_file, status, FileState, FileStatus, ModelDir, ModelSource,
+    ModelStatus,
+};
+
+#[cfg(not(feature = "embed"))]
+pub use disabled::Embedder;
+#[cfg(feature = "embed")]
+pub use model::Embedder;
+
+#[cfg(all(test, feature = "embed"))]
+mod tests;
