@@ -44,8 +44,23 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
 
 fn triage(path: &PathBuf, out: PathBuf) {
     let records = corpus::load(path).unwrap_or_else(|e| fail(&e.to_string()));
-    let examples = train::examples(&records);
-    let opts = TrainOptions::default();
+    let mut examples = train::examples(&records);
+    let mut opts = TrainOptions::default();
+    if let Some(dir) = std::env::var_os("PREFLIGHT_MODEL") {
+        let embedder = issue_preflight::embed::Embedder::load(std::path::Path::new(&dir))
+            .unwrap_or_else(|e| fail(&e.to_string()));
+        let started = std::time::Instant::now();
+        train::embed_all(&mut examples, &embedder, &opts).unwrap_or_else(|e| fail(&e.to_string()));
+        println!(
+            "embedded {} reports with {} in {:.1}s",
+            examples.len(),
+            embedder.model_id(),
+            started.elapsed().as_secs_f64()
+        );
+        opts.embedding_model = Some(embedder.model_id().to_string());
+    } else {
+        println!("PREFLIGHT_MODEL is not set: training the words-only head alone");
+    }
     println!(
         "{} reports from {}; {}-fold cross-validation, seed {}",
         records.len(),
@@ -54,9 +69,9 @@ fn triage(path: &PathBuf, out: PathBuf) {
         opts.seed
     );
     let held = train::cross_validate(&examples, &opts);
-    report("words and facts", &examples, &held.lexical);
+    report("words", &examples, &held.lexical);
     if let Some(e) = &held.embedded {
-        report("words, facts and sentence embeddings", &examples, e);
+        report("words and sentence embeddings", &examples, e);
     }
     println!("support thresholds chosen inside each fold (words; embeddings):");
     for (i, t) in held.fold_thresholds.iter().enumerate() {

@@ -7,6 +7,7 @@
 //! shares it ([`Services::forms`]).
 
 use crate::draft::store::Store;
+use crate::embed::Embedder;
 use crate::error::Error;
 use crate::form::{FormSet, Origin};
 use crate::github::{GitHub, TemplateCache};
@@ -31,6 +32,9 @@ pub struct Settings {
     /// Saved drafts.
     pub state_dir: PathBuf,
     pub policy: Policy,
+    /// The sentence-embedding model's folder, as the user named it
+    /// (`--model DIR` or `PREFLIGHT_MODEL`); else the cache's, if there.
+    pub model: Option<PathBuf>,
 }
 
 impl Settings {
@@ -50,6 +54,7 @@ impl Settings {
             cache_dir,
             state_dir: crate::files::state_home()?.join("issue-preflight"),
             policy: Policy::default(),
+            model: None,
         })
     }
 }
@@ -78,6 +83,7 @@ pub struct Services {
     runtime: OnceCell<tokio::runtime::Runtime>,
     github: OnceCell<GitHub>,
     mastodon: OnceCell<Mastodon>,
+    embedder: OnceCell<Result<Embedder, String>>,
 }
 
 impl Services {
@@ -87,6 +93,7 @@ impl Services {
             runtime: OnceCell::new(),
             github: OnceCell::new(),
             mastodon: OnceCell::new(),
+            embedder: OnceCell::new(),
         }
     }
 
@@ -119,6 +126,24 @@ impl Services {
             let _ = self.github.set(gh);
         }
         Ok(self.github.get().expect("set above"))
+    }
+
+    /// The sentence-embedding model, loaded once; the reason there is
+    /// none otherwise (never an error: everything then works by words).
+    pub fn embedder(&self) -> Result<&Embedder, &str> {
+        self.embedder
+            .get_or_init(|| {
+                let dir = crate::embed::locate(
+                    self.settings.model.as_deref(),
+                    &self.settings.cache_dir,
+                )
+                .ok_or_else(|| {
+                    "no sentence-embedding model (`preflight model fetch` gets it, or set PREFLIGHT_MODEL)".to_string()
+                })?;
+                Embedder::load(&dir.path).map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(String::as_str)
     }
 
     /// Saved drafts.

@@ -53,14 +53,7 @@ impl Checks {
         doc: &Document,
         scope: &Scope,
     ) -> Result<Checks, Error> {
-        let findings = lint::lint_document(doc, forms);
-        let triage = triage::triage(&triage_input(doc));
-        let mut checks = Checks {
-            findings,
-            triage,
-            candidates: Vec::new(),
-            notes: Vec::new(),
-        };
+        let mut checks = Checks::local(services, forms, doc);
         let query = dupes_query(doc);
         let searchable = scope.search
             && !query.title.trim().is_empty()
@@ -84,7 +77,31 @@ impl Checks {
         Ok(checks)
     }
 
-    /// Lint and triage only: what needs neither the network nor an index.
+    /// Lint and triage, with the sentence-embedding model when there is
+    /// one (a note says so when there is none): no network, no index.
+    pub fn local(services: &Services, forms: &FormSet, doc: &Document) -> Checks {
+        let input = triage_input(doc);
+        let mut notes = Vec::new();
+        let triage = match services.embedder() {
+            Ok(embedder) => triage::triage_embedded(&input, embedder).unwrap_or_else(|e| {
+                notes.push(format!("{e}; judging by words alone"));
+                triage::triage(&input)
+            }),
+            Err(why) => {
+                notes.push(format!("{why}; judging by words alone"));
+                triage::triage(&input)
+            }
+        };
+        Checks {
+            findings: lint::lint_document(doc, forms),
+            triage,
+            candidates: Vec::new(),
+            notes,
+        }
+    }
+
+    /// Lint and triage by words alone: what needs no model, no network
+    /// and no index.
     pub fn offline(forms: &FormSet, doc: &Document) -> Checks {
         Checks {
             findings: lint::lint_document(doc, forms),

@@ -30,6 +30,10 @@ pub struct Global {
     /// Where the issue index and the forms cache live (default: XDG cache)
     #[arg(long, global = true, value_name = "DIR", env = "PREFLIGHT_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
+    /// The sentence-embedding model's folder (config.json, tokenizer.json,
+    /// model.safetensors); default: the cache that `preflight model fetch` fills
+    #[arg(long, global = true, value_name = "DIR", env = "PREFLIGHT_MODEL")]
+    pub model: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

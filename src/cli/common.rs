@@ -16,6 +16,7 @@ pub fn repo(global: &Global) -> Repo {
 pub fn settings(global: &Global) -> Result<Settings, Error> {
     let mut s = Settings::new(repo(global), global.cache_dir.clone())?;
     s.templates = global.templates.clone();
+    s.model = global.model.clone();
     Ok(s)
 }
 

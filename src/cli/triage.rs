@@ -5,12 +5,17 @@ use super::{findings_code, w, Io, Outcome};
 use issue_preflight::checks::triage::Redirect;
 use issue_preflight::checks::Checks;
 use issue_preflight::decision::decide;
+use issue_preflight::text::printable;
 
 pub fn run(global: &Global, args: TriageArgs, io: &mut Io<'_>) -> Outcome {
     let services = services(global)?;
     let (set, doc) = read_document(&services, &args.input)?;
-    let checks = Checks::offline(&set, &doc);
-    // The verdict's own redirect, and whether the decision acts on it.
+    let checks = Checks::local(&services, &set, &doc);
+    for note in &checks.notes {
+        w(io.err, format!("note: {}", printable(note)))?;
+    }
+    // The verdict's own place, and whether the decision would act on it
+    // alone (the drafter asks first when it would not).
     let redirect = checks.triage.redirect();
     let acted = decide(&checks, services.policy()).redirect.is_some();
     let t = checks.triage;
@@ -21,6 +26,9 @@ pub fn run(global: &Global, args: TriageArgs, io: &mut Io<'_>) -> Outcome {
                 "confidence": round(t.confidence),
                 "reasons": t.reasons,
                 "redirect": redirect,
+                "sure": acted,
+                "scores": t.scores.iter().map(|(v, p)| (v.as_str().to_string(), serde_json::json!(round(*p)))).collect::<serde_json::Map<_, _>>(),
+                "embedded": t.embedded,
             });
             w(
                 io.out,
@@ -40,8 +48,11 @@ pub fn run(global: &Global, args: TriageArgs, io: &mut Io<'_>) -> Outcome {
                 w(io.out, reason_line(r))?;
             }
             let advice = match redirect {
-                Some(Redirect::InstanceAdmin) => {
+                Some(Redirect::InstanceAdmin) if acted => {
                     "This belongs with the reporter's own server admin, not the tracker; `preflight contact DOMAIN` finds them."
+                }
+                Some(Redirect::InstanceAdmin) => {
+                    "This may be for the reporter's own server admin rather than the tracker, but the text alone cannot settle it: does it happen on other servers too? (`preflight draft` asks.)"
                 }
                 Some(Redirect::Discussions) => {
                     "This is a question: ask it in the repository's Discussions."
@@ -54,5 +65,5 @@ pub fn run(global: &Global, args: TriageArgs, io: &mut Io<'_>) -> Outcome {
             w(io.out, advice)?;
         }
     }
-    Ok(findings_code(acted))
+    Ok(findings_code(redirect.is_some()))
 }

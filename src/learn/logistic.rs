@@ -6,7 +6,6 @@
 
 use super::{lbfgs, softmax, Features};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// One labelled example.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,22 +40,42 @@ impl Default for Options {
 
 /// A fitted model: a weight row per class for every sparse column seen in
 /// training (others weigh nothing), for every dense column, and a bias.
+/// Flat arrays, so that a model file loads in a pass.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fitted {
     pub classes: usize,
-    /// Sparse column → its weight for each class.
-    pub sparse: BTreeMap<u32, Vec<f32>>,
+    /// The sparse columns seen in training, ascending.
+    pub columns: Vec<u32>,
+    /// `classes` weights per column, in `columns` order.
+    pub weights: Vec<f32>,
     /// Dense column → its weight for each class.
     pub dense: Vec<Vec<f32>>,
     pub bias: Vec<f32>,
 }
 
 impl Fitted {
+    /// The weights of a sparse column, if it was seen in training.
+    pub fn column(&self, col: u32) -> Option<&[f32]> {
+        let j = self.columns.binary_search(&col).ok()?;
+        Some(&self.weights[j * self.classes..(j + 1) * self.classes])
+    }
+
+    /// An empty model of `classes` classes (every score equal).
+    pub fn empty(classes: usize) -> Fitted {
+        Fitted {
+            classes,
+            columns: vec![],
+            weights: vec![],
+            dense: vec![],
+            bias: vec![0.0; classes],
+        }
+    }
+
     /// The logits of each class.
     pub fn logits(&self, sparse: &Features, dense: &[f32]) -> Vec<f64> {
         let mut z: Vec<f64> = self.bias.iter().map(|b| f64::from(*b)).collect();
         for (i, v) in sparse.iter() {
-            if let Some(w) = self.sparse.get(&i) {
+            if let Some(w) = self.column(i) {
                 for (zk, wk) in z.iter_mut().zip(w) {
                     *zk += f64::from(*wk) * f64::from(v);
                 }
@@ -84,7 +103,7 @@ impl Fitted {
         sparse
             .iter()
             .filter_map(|(i, v)| {
-                let w = self.sparse.get(&i)?;
+                let w = self.column(i)?;
                 let mean = w.iter().map(|x| f64::from(*x)).sum::<f64>() / k;
                 Some((i, (f64::from(w[class]) - mean) * f64::from(v)))
             })
@@ -182,11 +201,8 @@ pub fn fit(samples: &[Sample], opts: &Options) -> Fitted {
     let row = |j: usize| -> Vec<f32> { (0..k).map(|c| w[j * k + c] as f32).collect() };
     Fitted {
         classes: k,
-        sparse: columns
-            .iter()
-            .enumerate()
-            .map(|(j, col)| (*col, row(j)))
-            .collect(),
+        weights: (0..n_sparse).flat_map(row).collect(),
+        columns,
         dense: (0..dense_dims).map(|d| row(n_sparse + d)).collect(),
         bias: (0..k).map(|c| w[n_feat * k + c] as f32).collect(),
     }

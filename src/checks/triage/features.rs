@@ -38,7 +38,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            bits: 18,
+            bits: 16,
             bigrams: true,
             chars: 5,
             max_body_words: 800,
@@ -193,6 +193,7 @@ mod tests {
         assert_eq!(bucket("t|wsuspended", 18), 53267);
         assert_eq!(bucket("t|wmy account", 18), 178623);
         assert_eq!(bucket("b|caccou", 18), 95149);
+        assert_eq!(bucket("t|wsuspended", 16), 53267 & 0xffff);
     }
 
     #[test]

@@ -161,9 +161,32 @@ pub struct Embeddings {
     pub whole: Vec<f32>,
 }
 
-/// Classifies a draft with the shipped model, on words and facts alone.
+/// Classifies a draft with the shipped model, on words alone.
 pub fn triage(input: &TriageInput) -> Triage {
     triage_with(model::shipped(), input, None)
+}
+
+/// Classifies a draft with the shipped model, reading its meaning with
+/// `embedder` too.
+pub fn triage_embedded(
+    input: &TriageInput,
+    embedder: &crate::embed::Embedder,
+) -> Result<Triage, crate::embed::EmbedError> {
+    let model = model::shipped();
+    let e = embed(embedder, &texts(model, input))?;
+    Ok(triage_with(model, input, Some(&e)))
+}
+
+/// The embeddings of a draft's title, and of its title with its body.
+pub fn embed(
+    embedder: &crate::embed::Embedder,
+    texts: &Texts,
+) -> Result<Embeddings, crate::embed::EmbedError> {
+    let whole = texts.whole();
+    let mut v = embedder.embed(&[texts.title.trim(), &whole])?;
+    let whole = v.pop().unwrap_or_default();
+    let title = v.pop().unwrap_or_default();
+    Ok(Embeddings { title, whole })
 }
 
 /// What a draft is read as: the texts the model and the sentence model
@@ -253,7 +276,10 @@ fn why(
     let mut parts = by_word(texts, &contributions);
     if !dense.is_empty() {
         parts.push((
-            ("meaning", "what the whole text says, read by the sentence model".into()),
+            (
+                "meaning",
+                "what the whole text says, read by the sentence model".into(),
+            ),
             head.fitted.dense_contribution(dense, class),
         ));
     }
@@ -287,11 +313,17 @@ fn by_word(texts: &Texts, contributions: &[(String, f64)]) -> Vec<((&'static str
             continue;
         };
         let owners: Vec<&String> = match gram.split_at(1) {
-            ("w", g) => g.split(' ').filter_map(|x| words.iter().find(|w| *w == x)).collect(),
+            ("w", g) => g
+                .split(' ')
+                .filter_map(|x| words.iter().find(|w| *w == x))
+                .collect(),
             ("c", g) => {
                 let part = g.split(' ').max_by_key(|p| p.len()).unwrap_or("");
                 let mut seen: Vec<&String> = Vec::new();
-                for word in words.iter().filter(|w| !part.is_empty() && w.contains(part)) {
+                for word in words
+                    .iter()
+                    .filter(|w| !part.is_empty() && w.contains(part))
+                {
                     if !seen.contains(&word) && seen.len() < 5 {
                         seen.push(word);
                     }

@@ -62,6 +62,43 @@ pub fn examples(records: &[Record]) -> Vec<Example> {
         .collect()
 }
 
+/// Fills every example's embeddings. The texts are read with boilerplate
+/// learned from all the examples (no label is used for it), as the model
+/// trained on them will read new drafts.
+pub fn embed_all(
+    examples: &mut [Example],
+    embedder: &crate::embed::Embedder,
+    opts: &TrainOptions,
+) -> Result<(), crate::embed::EmbedError> {
+    let refs: Vec<&Example> = examples.iter().collect();
+    let mut config = opts.config.clone();
+    config.boilerplate = learn_boilerplate(&refs, opts.boilerplate_share);
+    let shell = Model {
+        format: FORMAT,
+        config,
+        classes: CLASSES.to_vec(),
+        lexical: Head {
+            fitted: learn::Fitted::empty(CLASSES.len()),
+            thresholds: Thresholds {
+                redirect: NEVER,
+                close: NEVER,
+            },
+        },
+        embedded: None,
+        embedding_model: None,
+    };
+    let texts: Vec<Texts> = examples.iter().map(|e| texts(&shell, &e.input)).collect();
+    let titles: Vec<&str> = texts.iter().map(|t| t.title.trim()).collect();
+    let wholes: Vec<String> = texts.iter().map(Texts::whole).collect();
+    let wholes: Vec<&str> = wholes.iter().map(String::as_str).collect();
+    let t = embedder.embed(&titles)?;
+    let w = embedder.embed(&wholes)?;
+    for ((e, title), whole) in examples.iter_mut().zip(t).zip(w) {
+        e.emb = Some(Embeddings { title, whole });
+    }
+    Ok(())
+}
+
 /// What training is told.
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
@@ -141,12 +178,7 @@ fn fit(examples: &[&Example], opts: &TrainOptions, thresholds: [Thresholds; 2]) 
     let shell = model_of(
         config.clone(),
         Head {
-            fitted: learn::Fitted {
-                classes: CLASSES.len(),
-                sparse: Default::default(),
-                dense: vec![],
-                bias: vec![0.0; CLASSES.len()],
-            },
+            fitted: learn::Fitted::empty(CLASSES.len()),
             thresholds: thresholds[0],
         },
         None,

@@ -20,7 +20,7 @@ pub fn review(services: &Services, mut s: Session, web: bool, io: &mut Io<'_>) -
     let id = s.saved.id.clone();
     let mut last_preview: Option<String> = None;
     loop {
-        let checks = Checks::offline(&s.forms, &s.document());
+        let checks = Checks::local(services, &s.forms, &s.document());
         let decision = decide(&checks, services.policy());
         // Whatever was answered before: a vulnerability is never filed.
         if decision.redirect == Some(Redirect::Security) {

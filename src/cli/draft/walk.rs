@@ -117,7 +117,7 @@ fn offer_redirect(
     offered: &mut bool,
     io: &mut Io<'_>,
 ) -> Result<Option<i32>, Failure> {
-    let checks = Checks::offline(&s.forms, &s.document());
+    let checks = Checks::local(services, &s.forms, &s.document());
     let Some(to) = decide(&checks, services.policy()).redirect else {
         return Ok(None);
     };
