@@ -8,7 +8,7 @@ use issue_preflight::decision::decide;
 
 pub fn run(global: &Global, args: TriageArgs, io: &mut Io<'_>) -> Outcome {
     let services = services(global)?;
-    let (set, doc) = read_document(&services, &args.input)?;
+    let (set, doc) = read_document(&services, &args.input, io)?;
     let checks = Checks::offline(&set, &doc);
     // The verdict's own redirect, and whether the decision acts on it.
     let redirect = checks.triage.redirect();

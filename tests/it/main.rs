@@ -11,6 +11,7 @@ mod github_client;
 mod golden;
 mod layout;
 mod lint_rules;
+mod manners;
 mod mastodon_contact;
 mod roundtrip;
 mod templates;

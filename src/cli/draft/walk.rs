@@ -183,7 +183,7 @@ fn offer_duplicates(
     };
     let found = dupes::find(services, &query, &search)?;
     if let Some(note) = &found.note {
-        w(io.err, format!("note: {}", printable(note)))?;
+        io.note(printable(note))?;
     }
     let offer = services.policy().offer;
     let candidates: Vec<_> = found
