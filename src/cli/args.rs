@@ -82,11 +82,25 @@ pub enum Command {
     Templates(TemplatesCommand),
     /// The GitHub Action's entry point: check the issue of the current event
     Action(ActionArgs),
+    /// What the tool sees (token, API, folders, index, model, forms, instance), with a fix for each problem
+    Doctor(DoctorArgs),
     /// Print a shell's completion script (e.g. `preflight completions bash > ~/.local/share/bash-completion/completions/preflight`)
     #[command(alias = "completion")]
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one page a command into a folder
     Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Your Mastodon server, to check that its admin contact can be found
+    #[arg(
+        long,
+        value_name = "DOMAIN_OR_URL",
+        env = "PREFLIGHT_INSTANCE",
+        hide_env_values = true
+    )]
+    pub instance: Option<String>,
 }
 
 #[derive(Debug, Args)]

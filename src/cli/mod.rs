@@ -9,6 +9,7 @@ mod common;
 mod contact;
 mod desktop;
 mod docs;
+mod doctor;
 mod draft;
 mod dupes;
 mod eval;
@@ -182,6 +183,7 @@ fn dispatch(cli: Cli, io: &mut Io<'_>) -> Outcome {
         Command::Eval(cmd) => eval::run(cmd, io),
         Command::Templates(cmd) => templates::run(&global, cmd, io),
         Command::Action(args) => action::run(&global, args, io),
+        Command::Doctor(args) => doctor::run(&global, args, io),
         Command::Completions(args) => docs::completions(args, io),
         Command::Man(args) => docs::man(args, io),
     }

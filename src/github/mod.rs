@@ -12,6 +12,7 @@
 //! is one sentence naming the host.
 
 mod error;
+pub mod rate_limit;
 mod templates;
 mod token;
 mod wire;

@@ -6,6 +6,7 @@ mod action;
 mod checks_cli;
 mod cli_errors;
 mod contract;
+mod doctor;
 mod drafter;
 mod github_client;
 mod golden;

@@ -23,7 +23,7 @@ fn every_shell_gets_a_completion_script() {
         let out = run(&["completions", shell]);
         assert_eq!(out.status.code(), Some(0), "{shell}: {}", text(&out.stderr));
         let script = text(&out.stdout);
-        for cmd in ["lint", "triage", "dupes", "completions"] {
+        for cmd in ["lint", "triage", "dupes", "doctor", "completions"] {
             assert!(script.contains(cmd), "{shell} completion lacks {cmd}");
         }
     }
@@ -65,7 +65,7 @@ fn the_manual_page_comes_from_the_binary() {
         &page[..page.len().min(80)]
     );
     assert!(page.contains(".TH preflight 1"), "{page}");
-    for cmd in ["lint", "completions"] {
+    for cmd in ["lint", "doctor", "completions"] {
         assert!(page.contains(cmd), "the manual lacks {cmd}");
     }
 
