@@ -374,7 +374,7 @@ fn no_progress_bar_off_a_terminal() {
 fn on_a_terminal_progress_goes_to_stderr_only() {
     use rexpect::session::{spawn_with_options, Options};
     let dir = tempfile::tempdir().unwrap();
-    let json = issues_json(dir.path(), 20_000);
+    let json = issues_json(dir.path(), 2_000);
     let stdout = dir.path().join("stdout.txt");
     // Standard error is the terminal; standard output a file.
     let mut cmd = Process::new("sh");
@@ -401,6 +401,98 @@ fn on_a_terminal_progress_goes_to_stderr_only() {
     let out = std::fs::read_to_string(&stdout).unwrap();
     assert_eq!(
         out,
-        "Imported 20000 issues; the index of mastodon/mastodon now holds 20000.\n"
+        "Imported 2000 issues; the index of mastodon/mastodon now holds 2000.\n"
     );
+}
+
+// ----- the release archive -------------------------------------------------
+
+fn root() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_packaging_script_packs_binary_completions_manual_readme_and_licences() {
+    if Process::new("tar").arg("--version").output().is_err() {
+        return skip("tar is missing");
+    }
+    // A copy of the repository's packaging inputs, with this test build
+    // standing in for a release build.
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    let target = "x86_64-unknown-linux-musl";
+    let release = repo.join("target").join(target).join("release");
+    std::fs::create_dir_all(repo.join(".github/release")).unwrap();
+    std::fs::create_dir_all(&release).unwrap();
+    for f in [
+        "README.md",
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+        ".github/release/package.sh",
+    ] {
+        std::fs::copy(root().join(f), repo.join(f)).unwrap();
+    }
+    std::fs::copy(env!("CARGO_BIN_EXE_preflight"), release.join("preflight")).unwrap();
+
+    let out = Process::new("bash")
+        .arg(repo.join(".github/release/package.sh"))
+        .arg(target)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let dist = repo.join("dist");
+    let archive = format!("preflight-{target}.tar.gz");
+    let sums = std::fs::read_to_string(dist.join(format!("{archive}.sha256"))).unwrap();
+    assert!(sums.trim_end().ends_with(&format!("  {archive}")), "{sums}");
+    let check = Process::new("sha256sum")
+        .args(["--check", "--strict"])
+        .arg(format!("{archive}.sha256"))
+        .current_dir(&dist)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", text(&check.stdout));
+
+    let listing = Process::new("tar")
+        .arg("-tzf")
+        .arg(dist.join(&archive))
+        .output()
+        .unwrap();
+    let listing = text(&listing.stdout);
+    let folder = format!("preflight-{target}");
+    for f in [
+        "preflight",
+        "README.md",
+        "LICENSE-MIT",
+        "LICENSE-APACHE",
+        "completions/preflight.bash",
+        "completions/_preflight",
+        "completions/preflight.fish",
+        "completions/_preflight.ps1",
+        "completions/preflight.elv",
+        "man/preflight.1",
+        "man/preflight-lint.1",
+    ] {
+        assert!(
+            listing.lines().any(|l| l == format!("{folder}/{f}")),
+            "the archive lacks {f}:\n{listing}"
+        );
+    }
+}
+
+#[test]
+fn binstall_the_release_and_the_action_name_the_archive_alike() {
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    assert!(manifest.contains(
+        r#"pkg-url = "{ repo }/releases/download/v{ version }/preflight-{ target }.tar.gz""#
+    ));
+    assert!(manifest.contains(r#"bin-dir = "preflight-{ target }/{ bin }{ binary-ext }""#));
+    let package = std::fs::read_to_string(root().join(".github/release/package.sh")).unwrap();
+    assert!(package.contains(r#"name="preflight-$target""#));
+    assert!(package.contains(r#"archive="$name.tar.gz""#));
+    let release = std::fs::read_to_string(root().join(".github/workflows/release.yml")).unwrap();
+    assert!(release.contains(r#"bash .github/release/package.sh "$TARGET""#));
+    let installer = std::fs::read_to_string(root().join(".github/action/install.sh")).unwrap();
+    assert!(installer.contains(r#"asset="preflight-$PREFLIGHT_TARGET.tar.gz""#));
+    assert!(installer.contains(r#"preflight-$PREFLIGHT_TARGET/$exe"#));
 }
