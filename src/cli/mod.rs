@@ -159,15 +159,16 @@ pub fn main() -> i32 {
         io.out.flush().map_err(write_failure)?;
         Ok(code)
     });
-    let _ = io.info(format_args!("took {:.2?}", started.elapsed()));
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(Failure::ClosedPipe) => exit::CLEAN,
         Err(Failure::Error(e)) => {
             let _ = writeln!(io.err, "error: {e}");
             exit_code(&e)
         }
-    }
+    };
+    let _ = io.info(format_args!("took {:.2?}", started.elapsed()));
+    code
 }
 
 fn dispatch(cli: Cli, io: &mut Io<'_>) -> Outcome {
