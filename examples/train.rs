@@ -42,7 +42,7 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
         .map(|w| w[1].as_str())
 }
 
-fn triage(path: &PathBuf, out: PathBuf) {
+fn triage(path: &std::path::Path, out: PathBuf) {
     let records = corpus::load(path).unwrap_or_else(|e| fail(&e.to_string()));
     let mut examples = train::examples(&records);
     let mut opts = TrainOptions::default();

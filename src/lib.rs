@@ -11,9 +11,10 @@
 //! Beside it: the network clients ([`github`], [`mastodon`]), the process's
 //! one runtime and clients ([`services`]), text handling shared by the
 //! checks ([`text`]), bounded file access ([`files`]), the one YAML loader
-//! ([`yaml`]) and evaluation on a labelled corpus ([`eval`]). The front
-//! ends (the `preflight` binary's commands, the interactive drafter, the
-//! Action's entry point) live in the binary; the library never prints.
+//! ([`yaml`]), evaluation on a labelled corpus ([`eval`]) and how long
+//! operations report how far they got ([`progress`]). The front ends (the
+//! `preflight` binary's commands, the interactive drafter, the Action's
+//! entry point) live in the binary; the library never prints.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod act;
@@ -33,6 +34,7 @@ pub mod issue;
 pub mod learn;
 pub mod mastodon;
 pub mod policy;
+pub mod progress;
 pub mod repo;
 pub mod services;
 pub mod text;

@@ -124,9 +124,15 @@ from_release() {
   actual=$(sha256_of "$tmp/$asset")
   [ "$actual" = "$expected" ] ||
     fail "SHA-256 of $asset is $actual but SHA256SUMS says $expected; refusing to run it"
-  mkdir -p "$PREFLIGHT_DIR/bin"
-  tar -xzf "$tmp/$asset" -C "$PREFLIGHT_DIR/bin"
-  [ -f "$PREFLIGHT_BIN" ] || fail "$asset holds no $(basename "$PREFLIGHT_BIN")"
+  # The archive holds one folder, preflight-TARGET/, with the binary, its
+  # completions and manual pages (.github/release/package.sh).
+  mkdir -p "$tmp/unpacked" "$PREFLIGHT_DIR/bin"
+  tar -xzf "$tmp/$asset" -C "$tmp/unpacked"
+  local exe
+  exe=$(basename "$PREFLIGHT_BIN")
+  [ -f "$tmp/unpacked/preflight-$PREFLIGHT_TARGET/$exe" ] ||
+    fail "$asset holds no preflight-$PREFLIGHT_TARGET/$exe"
+  cp "$tmp/unpacked/preflight-$PREFLIGHT_TARGET/$exe" "$PREFLIGHT_BIN"
   chmod +x "$PREFLIGHT_BIN"
   rm -rf "$tmp"
   echo "installed preflight v$PREFLIGHT_VERSION ($PREFLIGHT_TARGET), SHA-256 $actual"

@@ -28,12 +28,43 @@ pub struct Global {
     #[arg(long, global = true, value_name = "OWNER/NAME")]
     pub repo: Option<Repo>,
     /// Where the issue index and the forms cache live (default: XDG cache)
-    #[arg(long, global = true, value_name = "DIR", env = "PREFLIGHT_CACHE_DIR")]
+    // Help names an environment variable but never shows its value
+    // (`hide_env_values`): unset, clap would print a blank `…=]`.
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "PREFLIGHT_CACHE_DIR",
+        hide_env_values = true
+    )]
     pub cache_dir: Option<PathBuf>,
     /// The sentence-embedding model's folder (config.json, tokenizer.json,
     /// model.safetensors); default: the cache that `preflight model fetch` fills
-    #[arg(long, global = true, value_name = "DIR", env = "PREFLIGHT_MODEL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "PREFLIGHT_MODEL",
+        hide_env_values = true
+    )]
     pub model: Option<PathBuf>,
+    /// Print only results and errors: no notes, no progress bars
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print diagnostics on standard error: where the forms came from, which index or search was used, how long it took
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE forces it), always or never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorWhen {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -61,26 +92,67 @@ pub enum Command {
     Templates(TemplatesCommand),
     /// The GitHub Action's entry point: check the issue of the current event
     Action(ActionArgs),
+    /// What the tool sees (token, API, folders, index, model, forms, instance), with a fix for each problem
+    Doctor(DoctorArgs),
+    /// Print a shell's completion script (e.g. `preflight completions bash > ~/.local/share/bash-completion/completions/preflight`)
+    #[command(alias = "completion")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page a command into a folder
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Your Mastodon server, to check that its admin contact can be found
+    #[arg(
+        long,
+        value_name = "DOMAIN_OR_URL",
+        env = "PREFLIGHT_INSTANCE",
+        hide_env_values = true
+    )]
+    pub instance: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write preflight.1 and a page for each command (preflight-lint.1, …) into this folder instead of printing preflight(1)
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct ActionArgs {
     /// The Action's config file (default: .github/preflight.yml when present)
-    #[arg(long, value_name = "PATH", env = "PREFLIGHT_CONFIG")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "PREFLIGHT_CONFIG",
+        hide_env_values = true
+    )]
     pub config: Option<PathBuf>,
     /// Close issues triaged as support questions (as not planned)
-    #[arg(long, env = "PREFLIGHT_CLOSE_SUPPORT", value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long, env = "PREFLIGHT_CLOSE_SUPPORT", hide_env_values = true, value_parser = clap::builder::FalseyValueParser::new())]
     pub close_support: bool,
     /// Print what would be done; write nothing to GitHub
-    #[arg(long, env = "PREFLIGHT_DRY_RUN", value_parser = clap::builder::FalseyValueParser::new())]
+    #[arg(long, env = "PREFLIGHT_DRY_RUN", hide_env_values = true, value_parser = clap::builder::FalseyValueParser::new())]
     pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
+    /// Lines for people
     #[default]
     Human,
+    /// One JSON document
     Json,
+    /// GitHub workflow commands (`::error file=…::…`), shown as annotations
     Github,
 }
 
@@ -101,6 +173,7 @@ pub struct InputArgs {
 pub struct LintArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// How to print the findings
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }
@@ -127,7 +200,12 @@ pub struct DraftArgs {
     #[arg(long, value_name = "FORM")]
     pub template: Option<String>,
     /// Your Mastodon server (a domain, or a base URL such as http://127.0.0.1:3000)
-    #[arg(long, value_name = "DOMAIN_OR_URL")]
+    #[arg(
+        long,
+        value_name = "DOMAIN_OR_URL",
+        env = "PREFLIGHT_INSTANCE",
+        hide_env_values = true
+    )]
     pub instance: Option<String>,
     /// Resume a saved draft: its id, or none to choose from a list
     #[arg(long, value_name = "ID", num_args = 0..=1, default_missing_value = "")]
@@ -148,8 +226,10 @@ pub struct DraftArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum SimpleFormat {
+    /// Lines for people
     #[default]
     Human,
+    /// One JSON document
     Json,
 }
 
@@ -157,6 +237,7 @@ pub enum SimpleFormat {
 pub struct TriageArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// How to print the result
     #[arg(long, value_enum, default_value_t = SimpleFormat::Human)]
     pub format: SimpleFormat,
 }
@@ -171,6 +252,7 @@ pub struct DupesArgs {
     /// How many candidates to show
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub limit: u16,
+    /// How to print the result
     #[arg(long, value_enum, default_value_t = SimpleFormat::Human)]
     pub format: SimpleFormat,
 }
@@ -193,6 +275,7 @@ pub struct ContactArgs {
     /// The server: a domain, a handle (@you@server), a URL, or a base URL
     #[arg(value_name = "DOMAIN_OR_URL")]
     pub server: String,
+    /// How to print the result
     #[arg(long, value_enum, default_value_t = SimpleFormat::Human)]
     pub format: SimpleFormat,
 }
@@ -205,7 +288,12 @@ pub struct SubmitArgs {
     #[arg(long)]
     pub web: bool,
     /// Your Mastodon server, for a redirect to its admin
-    #[arg(long, value_name = "DOMAIN_OR_URL")]
+    #[arg(
+        long,
+        value_name = "DOMAIN_OR_URL",
+        env = "PREFLIGHT_INSTANCE",
+        hide_env_values = true
+    )]
     pub instance: Option<String>,
 }
 
@@ -229,4 +317,32 @@ pub enum EvalCommand {
         /// JSON Lines corpus (the format of eval-dev/issues.jsonl)
         corpus: PathBuf,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every argument of every command, by path: `preflight index import FILE`.
+    fn undescribed(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                out.push(format!("{path} {}", arg.get_id()));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            undescribed(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    #[test]
+    fn every_argument_of_every_command_has_help() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        Cli::command().debug_assert();
+        let mut bare = Vec::new();
+        undescribed(&cmd, "preflight", &mut bare);
+        assert!(bare.is_empty(), "arguments without help: {bare:?}");
+    }
 }

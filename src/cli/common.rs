@@ -2,11 +2,13 @@
 //! and the FILE that `lint`, `triage` and `dupes` read.
 
 use super::args::{Global, InputArgs};
+use super::{Failure, Io};
 use issue_preflight::draft::Document;
 use issue_preflight::files::read_input;
 use issue_preflight::form::FormSet;
 use issue_preflight::repo::Repo;
 use issue_preflight::services::{Services, Settings};
+use issue_preflight::text::printable;
 use issue_preflight::Error;
 
 pub fn repo(global: &Global) -> Repo {
@@ -26,9 +28,20 @@ pub fn services(global: &Global) -> Result<Services, Error> {
     Ok(Services::new(settings(global)?))
 }
 
-/// The FILE of `lint`, `triage` and `dupes`, read against the forms in use.
-pub fn read_document(services: &Services, input: &InputArgs) -> Result<(FormSet, Document), Error> {
-    let set = services.forms(false)?.set;
+/// The FILE of `lint`, `triage` and `dupes`, read against the forms in use
+/// (`--verbose` says where they came from).
+pub fn read_document(
+    services: &Services,
+    input: &InputArgs,
+    io: &mut Io<'_>,
+) -> Result<(FormSet, Document), Failure> {
+    let forms = services.forms(false)?;
+    io.info(format_args!(
+        "forms: {} from the {}",
+        forms.set.forms.len(),
+        printable(&forms.set.origin.to_string())
+    ))?;
+    let set = forms.set;
     let text = read_input(&input.file)?;
     let doc = Document::read(
         &set,

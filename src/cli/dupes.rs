@@ -19,7 +19,7 @@ pub fn run(global: &Global, args: DupesArgs, io: &mut Io<'_>) -> Outcome {
                 text: String::new(),
             }
         } else {
-            let (_, doc) = read_document(&services, &args.input)?;
+            let (_, doc) = read_document(&services, &args.input, io)?;
             dupes_query(&doc)
         };
     if query.title.trim().is_empty() && query.text.trim().is_empty() {
@@ -33,9 +33,22 @@ pub fn run(global: &Global, args: DupesArgs, io: &mut Io<'_>) -> Outcome {
         index: None,
         lenient: false,
     };
+    if io.verbose() {
+        let path = services.index_path();
+        io.info(format_args!(
+            "duplicate search: {}; index {} ({})",
+            if args.offline {
+                "the local index only (--offline)"
+            } else {
+                "the local index while fresh, else GitHub's search"
+            },
+            path.display(),
+            if path.is_file() { "present" } else { "missing" }
+        ))?;
+    }
     let found = dupes::find(&services, &query, &search)?;
     if let Some(note) = &found.note {
-        w(io.err, format!("note: {}", printable(note)))?;
+        io.note(printable(note))?;
     }
     let candidates = found.candidates;
     match args.format {

@@ -1,5 +1,6 @@
 use super::args::{Global, IndexCommand};
 use super::common::{display_name, services};
+use super::progress::Bar;
 use super::{w, Io, Outcome};
 use issue_preflight::checks::dupes::{records_from_github_reader, Index};
 use issue_preflight::draft::store::now;
@@ -57,6 +58,7 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
             Ok(0)
         }
         IndexCommand::Import { file } => {
+            let bar = Bar::spinner(io, &format!("reading {}", display_name(&file)));
             // Dumps are big: read as a stream, up to files::IMPORT.
             let mut input = open_input(&file, IMPORT)?;
             let records = records_from_github_reader(&mut input, &display_name(&file));
@@ -71,8 +73,11 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
             };
             let n = records.len();
             note_newest(&mut index, &records);
-            index.upsert(records);
+            index.upsert_with(records, &bar);
+            bar.set_message("writing the index");
             save(&index, &path)?;
+            bar.finish();
+            io.info(format_args!("index: {}", path.display()))?;
             w(
                 io.out,
                 format!(
@@ -89,6 +94,13 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
             } else {
                 Index::new(&repo.to_string())
             };
+            io.info(format_args!(
+                "index: {}; asking {} for issues updated since {}",
+                path.display(),
+                gh.api_host(),
+                index.meta.last_updated_at.as_deref().unwrap_or("the start")
+            ))?;
+            let bar = Bar::spinner(io, &format!("downloading the issues of {repo}"));
             let outcome = services
                 .block_on(gh.list_issues(
                     &repo,
@@ -100,6 +112,7 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
                 ListOutcome::NotModified => {
                     index.meta.synced_at = Some(now());
                     save(&index, &path)?;
+                    bar.finish();
                     w(
                         io.out,
                         format!("{repo}: nothing new; {} issues indexed.", index.len()),
@@ -113,7 +126,8 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
                 } => {
                     let n = records.len();
                     note_newest(&mut index, &records);
-                    index.upsert(records);
+                    index.upsert_with(records, &bar);
+                    bar.set_message("writing the index");
                     if let Some(e) = interrupted {
                         // Keep what arrived; the next sync resumes from it.
                         save(&index, &path)?;
@@ -125,6 +139,7 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
                     index.meta.etag = etag;
                     index.meta.synced_at = Some(now());
                     save(&index, &path)?;
+                    bar.finish();
                     w(
                         io.out,
                         format!(

@@ -8,7 +8,7 @@ use issue_preflight::text::printable;
 
 pub fn run(global: &Global, args: LintArgs, io: &mut Io<'_>) -> Outcome {
     let services = services(global)?;
-    let (set, doc) = read_document(&services, &args.input)?;
+    let (set, doc) = read_document(&services, &args.input, io)?;
     let origin = printable(&display_name(&args.input.file));
     let findings = lint_document(&doc, &set);
     let failed = findings.iter().any(|f| f.severity == Severity::Error);

@@ -8,11 +8,14 @@ mod args;
 mod common;
 mod contact;
 mod desktop;
+mod docs;
+mod doctor;
 mod draft;
 mod dupes;
 mod eval;
 mod index;
 mod lint;
+mod progress;
 mod render;
 mod submit;
 mod templates;
@@ -23,6 +26,7 @@ use clap::Parser;
 use issue_preflight::Error;
 use render::Style;
 use std::io::{IsTerminal, Write};
+use std::time::Instant;
 
 /// Exit codes, as PRODUCT.md fixes them.
 pub mod exit {
@@ -81,38 +85,99 @@ pub fn reset_sigpipe() {
     }
 }
 
-/// Where a command writes.
+/// How much a run says beside its results and errors (`--quiet`,
+/// `--verbose`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// Where a command writes: results on `out`, errors on `err`; notes,
+/// diagnostics and progress through the methods below, which follow
+/// `--quiet` and `--verbose` so that no command has to.
 pub struct Io<'a> {
     pub out: &'a mut dyn Write,
     pub err: &'a mut dyn Write,
     pub style: Style,
+    pub verbosity: Verbosity,
+    /// Progress bars may be drawn: standard error is a terminal and the
+    /// run is not quiet (see [`progress::Bar`]).
+    pub progress: bool,
+}
+
+impl<'a> Io<'a> {
+    /// `note: …` on standard error, for people; nothing under `--quiet`.
+    pub fn note(&mut self, text: impl std::fmt::Display) -> Result<(), Failure> {
+        if self.verbosity == Verbosity::Quiet {
+            return Ok(());
+        }
+        w(self.err, format_args!("note: {text}"))
+    }
+
+    /// `info: …` on standard error, only under `--verbose`.
+    pub fn info(&mut self, text: impl std::fmt::Display) -> Result<(), Failure> {
+        if self.verbosity != Verbosity::Verbose {
+            return Ok(());
+        }
+        w(self.err, format_args!("info: {text}"))
+    }
+
+    pub fn verbose(&self) -> bool {
+        self.verbosity == Verbosity::Verbose
+    }
+
+    /// Plain output into buffers, for unit tests.
+    #[cfg(test)]
+    pub fn for_test(out: &'a mut Vec<u8>, err: &'a mut Vec<u8>) -> Io<'a> {
+        Io {
+            out,
+            err,
+            style: Style::default(),
+            verbosity: Verbosity::Normal,
+            progress: false,
+        }
+    }
 }
 
 /// Parses the command line and runs it; returns the exit code.
 pub fn main() -> i32 {
+    let started = Instant::now();
+    if let Some(when) = render::color_in_args(std::env::args_os()) {
+        render::use_color(when);
+    }
     let cli = Cli::parse();
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let style = Style::detect(stdout.is_terminal());
-    let mut out = stdout.lock();
-    let mut err = stderr.lock();
+    render::use_color(cli.global.color);
+    let verbosity = match (cli.global.quiet, cli.global.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
+    let mut out = std::io::stdout().lock();
+    // Not locked for the whole run: a spinner draws from its own thread.
+    let mut err = std::io::stderr();
     let mut io = Io {
         out: &mut out,
         err: &mut err,
-        style,
+        style: Style::detect(),
+        verbosity,
+        progress: verbosity != Verbosity::Quiet && std::io::stderr().is_terminal(),
     };
     let result = dispatch(cli, &mut io).and_then(|code| {
         io.out.flush().map_err(write_failure)?;
         Ok(code)
     });
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(Failure::ClosedPipe) => exit::CLEAN,
         Err(Failure::Error(e)) => {
             let _ = writeln!(io.err, "error: {}", error_line(&e));
             exit_code(&e)
         }
-    }
+    };
+    let _ = io.info(format_args!("took {:.2?}", started.elapsed()));
+    code
 }
 
 fn dispatch(cli: Cli, io: &mut Io<'_>) -> Outcome {
@@ -128,6 +193,9 @@ fn dispatch(cli: Cli, io: &mut Io<'_>) -> Outcome {
         Command::Eval(cmd) => eval::run(cmd, io),
         Command::Templates(cmd) => templates::run(&global, cmd, io),
         Command::Action(args) => action::run(&global, args, io),
+        Command::Doctor(args) => doctor::run(&global, args, io),
+        Command::Completions(args) => docs::completions(args, io),
+        Command::Man(args) => docs::man(args, io),
     }
 }
 

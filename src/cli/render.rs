@@ -2,6 +2,9 @@
 //! for people, and lint findings as GitHub annotations. JSON comes from
 //! the results' own serde shapes.
 
+use super::args::ColorWhen;
+use anstream::ColorChoice;
+use clap::ValueEnum;
 use issue_preflight::action::workflow;
 use issue_preflight::checks::dupes::Candidate;
 use issue_preflight::checks::lint::{Finding, Severity};
@@ -9,16 +12,19 @@ use issue_preflight::checks::triage::Reason;
 use issue_preflight::text::printable;
 use std::fmt::Write as _;
 
-/// ANSI colour, only where the output is a terminal and NO_COLOR is unset.
+/// ANSI colour on standard output, or none.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Style {
     pub color: bool,
 }
 
 impl Style {
-    pub fn detect(is_terminal: bool) -> Style {
+    /// Colour as `--color` says; under `auto`, by the rules clap's own help
+    /// follows (anstream's): not with NO_COLOR, always with CLICOLOR_FORCE,
+    /// else only on a terminal (and not TERM=dumb). Call [`use_color`] first.
+    pub fn detect() -> Style {
         Style {
-            color: is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            color: anstream::AutoStream::choice(&std::io::stdout()) != ColorChoice::Never,
         }
     }
 
@@ -42,6 +48,40 @@ impl Style {
         };
         self.paint(code, s.as_str())
     }
+}
+
+/// Makes `--color` the choice of the whole process (clap's help and errors
+/// included). Before clap has parsed the command line, `when` is read from
+/// it by hand ([`color_in_args`]) so that `--color never --help` holds too.
+pub fn use_color(when: ColorWhen) {
+    match when {
+        ColorWhen::Auto => ColorChoice::Auto,
+        ColorWhen::Always => ColorChoice::Always,
+        ColorWhen::Never => ColorChoice::Never,
+    }
+    .write_global();
+}
+
+/// `--color WHEN` or `--color=WHEN` among the arguments, if given (the
+/// last one wins, as with clap); an unknown value is left to clap.
+pub fn color_in_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<ColorWhen> {
+    let mut found = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let arg = arg.to_string_lossy().into_owned();
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--color") {
+            Some("") => args.next().map(|v| v.to_string_lossy().into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_string),
+            None => None,
+        };
+        if let Some(v) = value.and_then(|v| ColorWhen::from_str(&v, true).ok()) {
+            found = Some(v);
+        }
+    }
+    found
 }
 
 /// One line a triage reason: `  +3.00  signal: evidence`.
@@ -142,6 +182,22 @@ mod tests {
         f.message = "`\x1b]0;pwned\x07` is not a version".into();
         f.hint = "\x1b[2J".into();
         assert!(!human_finding(&f, Style { color: false }).contains('\x1b'));
+    }
+
+    #[test]
+    fn color_is_read_from_the_arguments_before_clap() {
+        let args = |a: &[&str]| color_in_args(a.iter().map(std::ffi::OsString::from));
+        assert_eq!(
+            args(&["preflight", "--color", "never", "--help"]),
+            Some(ColorWhen::Never)
+        );
+        assert_eq!(
+            args(&["preflight", "lint", "--color=always"]),
+            Some(ColorWhen::Always)
+        );
+        assert_eq!(args(&["preflight", "lint", "--", "--color=always"]), None);
+        assert_eq!(args(&["preflight", "--color", "purple"]), None);
+        assert_eq!(args(&["preflight", "--colorful"]), None);
     }
 
     #[test]

@@ -148,13 +148,10 @@ pub fn run(global: &Global, cmd: TemplatesCommand, io: &mut Io<'_>) -> Outcome {
                 }
             }
             let n = files.len();
-            w(
-                io.err,
-                format!(
-                    "{n} file{} checked, {bad} with problems",
-                    if n == 1 { "" } else { "s" }
-                ),
-            )?;
+            io.note(format!(
+                "{n} file{} checked, {bad} with problems",
+                if n == 1 { "" } else { "s" }
+            ))?;
             Ok(findings_code(bad > 0))
         }
     }

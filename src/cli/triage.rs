@@ -5,14 +5,13 @@ use super::{findings_code, w, Io, Outcome};
 use issue_preflight::checks::triage::Redirect;
 use issue_preflight::checks::Checks;
 use issue_preflight::decision::decide;
-use issue_preflight::text::printable;
 
 pub fn run(global: &Global, args: TriageArgs, io: &mut Io<'_>) -> Outcome {
     let services = services(global)?;
-    let (set, doc) = read_document(&services, &args.input)?;
+    let (set, doc) = read_document(&services, &args.input, io)?;
     let checks = Checks::local(&services, &set, &doc);
     for note in &checks.notes {
-        w(io.err, format!("note: {}", printable(note)))?;
+        io.note(note)?;
     }
     // The verdict's own place, and whether the decision would act on it
     // alone (the drafter asks first when it would not).

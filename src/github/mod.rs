@@ -31,6 +31,7 @@ mod guard;
 mod issues;
 mod models;
 mod pages;
+pub mod rate_limit;
 mod ratelimit;
 mod templates;
 mod token;

@@ -1506,22 +1506,26 @@ mod installer {
         action
     }
 
-    /// A release asset holding a fake `preflight` that prints its name.
+    /// A release asset laid out as .github/release/package.sh packs one
+    /// (a folder `preflight-TARGET/`), holding a fake `preflight` that
+    /// prints its name.
     fn asset(dir: &Path) -> Vec<u8> {
         let staging = dir.join("staging");
-        std::fs::create_dir_all(&staging).unwrap();
+        let folder = format!("preflight-{TARGET}");
+        std::fs::create_dir_all(staging.join(&folder).join("completions")).unwrap();
         std::fs::write(
-            staging.join("preflight"),
+            staging.join(&folder).join("preflight"),
             "#!/bin/sh\necho fake-preflight \"$@\"\n",
         )
         .unwrap();
+        std::fs::write(staging.join(&folder).join("README.md"), "# preflight\n").unwrap();
         let tarball = dir.join("asset.tar.gz");
         let ok = Command::new("tar")
             .arg("-czf")
             .arg(&tarball)
             .arg("-C")
             .arg(&staging)
-            .arg("preflight")
+            .arg(&folder)
             .status()
             .unwrap();
         assert!(ok.success());

@@ -6,6 +6,7 @@ mod action;
 mod checks_cli;
 mod cli_errors;
 mod contract;
+mod doctor;
 mod drafter;
 #[cfg(feature = "embed")]
 mod embed_reference;
@@ -18,6 +19,7 @@ mod hardening;
 mod hostile;
 mod layout;
 mod lint_rules;
+mod manners;
 mod mastodon_contact;
 mod roundtrip;
 mod templates;

@@ -12,6 +12,7 @@
 
 use super::text::{self, Token};
 use crate::issue::IssueRecord;
+use crate::progress::{Progress, Silent};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -201,6 +202,11 @@ impl Index {
     /// Adds issues, replacing any with the same number (the last one given
     /// wins). Pull requests (`/pull/` URLs) never enter.
     pub fn upsert(&mut self, records: Vec<IssueRecord>) {
+        self.upsert_with(records, &Silent);
+    }
+
+    /// [`Index::upsert`], telling `progress` how many issues are analysed.
+    pub fn upsert_with(&mut self, records: Vec<IssueRecord>, progress: &dyn Progress) {
         let records: Vec<IssueRecord> = records
             .into_iter()
             .filter(|r| !r.url.contains("/pull/"))
@@ -208,7 +214,8 @@ impl Index {
         if records.is_empty() {
             return;
         }
-        let new_feats = features_all(&records);
+        progress.start("issues analysed", records.len() as u64);
+        let new_feats = features_all(&records, progress);
         self.issues();
         let old_issues = self.records.take().unwrap_or_default();
         let old_feats = self.thaw();
@@ -381,19 +388,29 @@ fn preview(body: &str) -> String {
 }
 
 /// Features of many records, on two threads when there are many.
-fn features_all(records: &[IssueRecord]) -> Vec<DocFeat> {
+fn features_all(records: &[IssueRecord], progress: &dyn Progress) -> Vec<DocFeat> {
+    // Progress is told every STEP issues, not every one.
+    const STEP: usize = 256;
+    let counted = |c: &[IssueRecord]| -> Vec<DocFeat> {
+        let mut out = Vec::with_capacity(c.len());
+        for part in c.chunks(STEP) {
+            out.extend(part.iter().map(features));
+            progress.advance(part.len() as u64);
+        }
+        out
+    };
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(4);
     if records.len() < 2000 || threads < 2 {
-        return records.iter().map(features).collect();
+        return counted(records);
     }
     let chunk = records.len().div_ceil(threads);
     std::thread::scope(|s| {
         let handles: Vec<_> = records
             .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(features).collect::<Vec<_>>()))
+            .map(|c| s.spawn(move || counted(c)))
             .collect();
         handles
             .into_iter()

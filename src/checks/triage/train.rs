@@ -354,7 +354,7 @@ pub fn cross_validate(examples: &[Example], opts: &TrainOptions) -> Heldout {
 
 /// Thresholds for both heads from held-out scores within `examples`.
 fn thresholds_by_cv(examples: &[Example], opts: &TrainOptions) -> [Thresholds; 2] {
-    let k = opts.folds.min(4).max(2);
+    let k = opts.folds.clamp(2, 4);
     let fold = folds(examples, k, opts.seed ^ 0x5EED);
     let with_emb = !examples.is_empty() && examples.iter().all(|e| e.emb.is_some());
     let mut scored: [Vec<(f64, bool)>; 2] = [Vec::new(), Vec::new()];

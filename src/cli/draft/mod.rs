@@ -98,10 +98,11 @@ pub fn scripted(services: &Services, mut s: Session, web: bool, io: &mut Io<'_>)
     s.saved.title_done = true;
     s.saved.next_field = s.form.form.fields().count();
     let path = s.save()?;
-    w(
-        io.err,
-        format!("draft saved: {} ({})", s.saved.id, path.display()),
-    )?;
+    io.note(format_args!(
+        "draft saved: {} ({})",
+        s.saved.id,
+        path.display()
+    ))?;
     let submitted = act::submit(services, &mut s, web)?;
     show_checks(&submitted.checks, &submitted.decision, io)?;
     tell::acted(&submitted.acted, &s.saved.id, false, io)
@@ -110,7 +111,7 @@ pub fn scripted(services: &Services, mut s: Session, web: bool, io: &mut Io<'_>)
 /// The checks' findings, for people.
 fn show_checks(c: &Checks, d: &Decision, io: &mut Io<'_>) -> Result<(), Failure> {
     for note in &c.notes {
-        w(io.err, format!("note: {}", printable(note)))?;
+        io.note(printable(note))?;
     }
     for f in &c.findings {
         w(io.out, human_finding(f, io.style))?;

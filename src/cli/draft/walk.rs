@@ -183,7 +183,7 @@ fn offer_duplicates(
     };
     let found = dupes::find(services, &query, &search)?;
     if let Some(note) = &found.note {
-        w(io.err, format!("note: {}", printable(note)))?;
+        io.note(printable(note))?;
     }
     let (offer, _) = issue_preflight::decision::duplicate_thresholds(services.policy());
     let candidates: Vec<_> = found
