@@ -15,6 +15,7 @@ use crate::checks::dupes::Candidate;
 use crate::checks::lint::Severity;
 use crate::checks::triage::{Redirect, Verdict};
 use crate::checks::Checks;
+use crate::draft::{Facts, Settled};
 pub use crate::policy::{Policy, OFFERED};
 use serde::Serialize;
 
@@ -28,6 +29,9 @@ pub enum Outcome {
     Fix { errors: usize },
     /// The draft belongs elsewhere.
     Redirect { to: Redirect },
+    /// The reporter runs the server: the Troubleshooting form asks for
+    /// what helps with their own install.
+    Troubleshooting,
     /// An existing issue is very likely the same.
     Duplicate {
         number: u64,
@@ -55,8 +59,24 @@ pub struct Decision {
 
 /// Decides for checked answers.
 pub fn decide(checks: &Checks, policy: &Policy) -> Decision {
+    decide_with(checks, &Facts::default(), policy)
+}
+
+/// Decides for checked answers and what the reporter said when asked: the
+/// answers settle what text cannot (a vulnerability is never filed, a
+/// server's own trouble goes to its admin or, for the one who runs it, to
+/// the Troubleshooting form; a problem seen elsewhere too is filed).
+pub fn decide_with(checks: &Checks, facts: &Facts, policy: &Policy) -> Decision {
     let t = &checks.triage;
-    let redirect = t.redirect_under(policy);
+    let redirect = match facts.settle() {
+        Some(Settled::Security) => Some(Redirect::Security),
+        Some(Settled::OwnServer) if t.verdict != Verdict::Security => Some(Redirect::InstanceAdmin),
+        Some(Settled::Software | Settled::Troubleshooting) if t.verdict != Verdict::Security => {
+            None
+        }
+        _ => t.redirect_under(policy),
+    };
+    let troubleshooting = facts.settle() == Some(Settled::Troubleshooting);
     let (offer_at, duplicate_at) = duplicate_thresholds(policy);
     let offered: Vec<Candidate> = checks
         .candidates
@@ -80,6 +100,8 @@ pub fn decide(checks: &Checks, policy: &Policy) -> Decision {
         && t.support >= policy.close.unwrap_or(t.thresholds.close);
     let outcome = if let Some(to) = redirect {
         Outcome::Redirect { to }
+    } else if troubleshooting {
+        Outcome::Troubleshooting
     } else if let Some(c) = &strong_duplicate {
         let (number, url) = original_of(c);
         Outcome::Duplicate {
@@ -311,6 +333,61 @@ mod tests {
                 url: "https://github.com/o/r/issues/3".into(),
                 score: strong
             }
+        );
+    }
+
+    #[test]
+    fn the_reporters_answers_settle_what_the_text_cannot() {
+        let p = Policy::default();
+        let bug = checks(Verdict::Bug, 0.2, 0, &[]);
+        let f = |elsewhere, runs_server, own_account, misuse| Facts {
+            elsewhere,
+            runs_server,
+            own_account,
+            misuse,
+        };
+        // Only on their server, which they don't run: its admins.
+        assert_eq!(
+            decide_with(&bug, &f(Some(false), Some(false), None, None), &p).outcome,
+            Outcome::Redirect {
+                to: Redirect::InstanceAdmin
+            }
+        );
+        // They run it: the Troubleshooting form, not "your admin".
+        assert_eq!(
+            decide_with(&bug, &f(Some(false), Some(true), None, None), &p).outcome,
+            Outcome::Troubleshooting
+        );
+        // Could be misused: the private channel, whatever else.
+        assert_eq!(
+            decide_with(&bug, &f(Some(true), None, None, Some(true)), &p).outcome,
+            Outcome::Redirect {
+                to: Redirect::Security
+            }
+        );
+        // Seen elsewhere too: filed, even when the text reads as support.
+        let support = checks(Verdict::Support, 0.99, 0, &[]);
+        assert_eq!(
+            decide_with(&support, &f(Some(true), None, None, None), &p).outcome,
+            Outcome::File
+        );
+        // Answers never file a vulnerability the text names.
+        let vuln = checks(Verdict::Security, 0.0, 0, &[]);
+        assert_eq!(
+            decide_with(
+                &vuln,
+                &f(Some(true), Some(false), Some(false), Some(false)),
+                &p
+            )
+            .outcome,
+            Outcome::Redirect {
+                to: Redirect::Security
+            }
+        );
+        // No answers: the text decides.
+        assert_eq!(
+            decide_with(&bug, &Facts::default(), &p).outcome,
+            Outcome::File
         );
     }
 

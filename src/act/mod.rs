@@ -10,7 +10,7 @@ pub mod file;
 pub mod redirect;
 
 use crate::checks::{named_server, Checks, Scope};
-use crate::decision::{decide, Decision, Outcome};
+use crate::decision::{decide_with, Decision, Outcome};
 use crate::draft::store::{parse_draft, SavedDraft, Status, Store};
 use crate::draft::{Document, Draft};
 use crate::error::Error;
@@ -184,6 +184,17 @@ impl Session {
     }
 }
 
+/// The form for people who run the server, if the repository has one.
+pub fn troubleshooting_form(forms: &FormSet) -> Option<&LoadedForm> {
+    forms.forms.iter().find(|f| {
+        f.form
+            .issue_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("troubleshooting"))
+            || f.form.name.to_lowercase().contains("troubleshoot")
+    })
+}
+
 /// The saved draft these very answers belong to, if any.
 fn continued(store: &Store, repo: &str, draft: &Draft) -> Option<SavedDraft> {
     store
@@ -206,6 +217,11 @@ pub enum Acted {
     Fix {
         errors: usize,
     },
+    /// The reporter runs the server: this form is the one to use.
+    UseForm {
+        file: String,
+        name: String,
+    },
 }
 
 /// The whole pipeline for a draft nobody is asked about (`submit`,
@@ -227,7 +243,7 @@ pub fn submit(services: &Services, s: &mut Session, web: bool) -> Result<Submitt
         ..Scope::default()
     };
     let checks = Checks::run(services, &s.forms, &doc, &scope)?;
-    let decision = decide(&checks, services.policy());
+    let decision = decide_with(&checks, &s.saved.draft.questions, services.policy());
     let acted = carry_out(services, s, &decision.outcome, web)?;
     Ok(Submitted {
         checks,
@@ -258,5 +274,16 @@ pub fn carry_out(
             s.save()?;
             Acted::Fix { errors: *errors }
         }
+        Outcome::Troubleshooting => match troubleshooting_form(&s.forms)
+            .filter(|f| f.file != s.form.file)
+            .map(|f| (f.file.clone(), f.form.name.clone()))
+        {
+            Some((file, name)) => {
+                s.save()?;
+                Acted::UseForm { file, name }
+            }
+            // Already on it, or the repository has none: file as it is.
+            _ => Acted::Filed(file::file(services, s, web)?),
+        },
     })
 }

@@ -5,11 +5,13 @@
 //! over against the forms, and [`store`] keeps drafts on disk.
 
 pub mod document;
+pub mod facts;
 pub mod parse;
 pub mod render;
 pub mod store;
 
 pub use document::{Document, FormChoice};
+pub use facts::{Facts, Settled};
 pub use render::{render, NO_RESPONSE};
 
 use crate::form::{Field, FieldKind, IssueForm};
@@ -125,6 +127,9 @@ pub struct Draft {
     pub title: String,
     #[serde(default)]
     pub answers: Answers,
+    /// The reporter's answers to the drafter's questions.
+    #[serde(default, skip_serializing_if = "Facts::is_empty")]
+    pub questions: Facts,
 }
 
 /// The answer to `field`, looked up by id, then by label (any case).

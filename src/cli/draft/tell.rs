@@ -22,6 +22,17 @@ pub fn acted(acted: &Acted, id: &str, interactive: bool, io: &mut Io<'_>) -> Res
             )?;
             Ok(exit::FINDINGS)
         }
+        Acted::UseForm { file, name } => {
+            w(
+                io.out,
+                format!(
+                    "You run this server: its trouble belongs in the form \"{}\", which asks for what helps (logs, versions, how it is deployed). Nothing was filed; `preflight draft --template {} --answers FILE` carries your answers over.",
+                    p(name),
+                    p(file)
+                ),
+            )?;
+            Ok(exit::FINDINGS)
+        }
         Acted::Fix { errors } => {
             w(
                 io.err,
