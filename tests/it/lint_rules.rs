@@ -41,6 +41,7 @@ fn lint_web(title: &str, key: &str, value: Option<&str>) -> Vec<Finding> {
         template: "1.web_bug_report.yml".into(),
         title: title.into(),
         answers,
+        questions: Default::default(),
     };
     lint_document(
         &Document::from_draft(&set, draft, None, None).unwrap(),
@@ -54,6 +55,7 @@ fn lint_generic(answers: Answers, title: &str) -> Vec<Finding> {
         template: "bug.yml".into(),
         title: title.into(),
         answers,
+        questions: Default::default(),
     };
     lint_document(
         &Document::from_draft(&set, draft, None, None).unwrap(),
@@ -154,6 +156,7 @@ fn prefilled_value_untouched() {
         template: "2.server_bug_report.yml".into(),
         title: GOOD_TITLE.into(),
         answers,
+        questions: Default::default(),
     };
     let f = lint_document(
         &Document::from_draft(&set, draft, None, None).unwrap(),
