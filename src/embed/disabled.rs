@@ -22,6 +22,14 @@ impl Embedder {
         match self._never {}
     }
 
+    pub fn embed_truncated(
+        &self,
+        _texts: &[&str],
+        _max_tokens: usize,
+    ) -> Result<Vec<Vec<f32>>, EmbedError> {
+        match self._never {}
+    }
+
     pub fn dim(&self) -> usize {
         match self._never {}
     }

@@ -109,6 +109,17 @@ impl Embedder {
     /// One unit-length vector per text, in the order given. Texts longer
     /// than 256 tokens are cut; an empty text still gets a vector.
     pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        self.embed_truncated(texts, pinned::MAX_TOKENS)
+    }
+
+    /// [`Embedder::embed`], each text cut to `max_tokens` tokens (its
+    /// closing `[SEP]` kept): the cost of a text grows with its length, so
+    /// indexing many issues reads only their start.
+    pub fn embed_truncated(
+        &self,
+        texts: &[&str],
+        max_tokens: usize,
+    ) -> Result<Vec<Vec<f32>>, EmbedError> {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
@@ -116,7 +127,21 @@ impl Embedder {
             .tokenizer
             .encode_batch(texts.to_vec(), true)
             .map_err(|e| self.inference_err(e.to_string()))?;
-        let ids: Vec<&[u32]> = encodings.iter().map(|e| e.get_ids()).collect();
+        let max = max_tokens.clamp(2, pinned::MAX_TOKENS);
+        let cut: Vec<Vec<u32>> = encodings
+            .iter()
+            .map(|e| {
+                let ids = e.get_ids();
+                if ids.len() <= max {
+                    ids.to_vec()
+                } else {
+                    let mut v = ids[..max - 1].to_vec();
+                    v.push(ids[ids.len() - 1]);
+                    v
+                }
+            })
+            .collect();
+        let ids: Vec<&[u32]> = cut.iter().map(Vec::as_slice).collect();
 
         // Shortest first, so each batch pads little.
         let mut order: Vec<usize> = (0..ids.len()).collect();
