@@ -1,13 +1,14 @@
 //! Trains the models the binary embeds, from a labelled corpus, with a
 //! fixed seed, and reports their cross-validated figures.
 //!
-//! cargo run --release --example train -- triage ../shared/eval-dev/issues.jsonl
+//! PREFLIGHT_MODEL=DIR cargo run --release --example train -- triage ../shared/eval-dev/issues.jsonl
+//! PREFLIGHT_MODEL=DIR cargo run --release --example train -- dupes ../shared/eval-dev/issues.jsonl
 //!
-//! writes `models/triage.bin` (rebuild the binary afterwards: it is
-//! compiled in) and prints, for each head (words and facts; with sentence
-//! embeddings when `PREFLIGHT_MODEL` names the embedding model), the
-//! 5-fold cross-validated confusion matrix, precision and recall, and the
-//! support thresholds chosen by cross-validation.
+//! writes `models/triage.bin` or `models/dupes.json` (rebuild the binary
+//! afterwards: they are compiled in) and prints, for each head (words
+//! alone; with sentence embeddings when `PREFLIGHT_MODEL` names the
+//! embedding model), the 5-fold cross-validated figures and the thresholds
+//! chosen by cross-validation.
 
 use issue_preflight::checks::triage::train::{self, TrainOptions};
 use issue_preflight::checks::triage::Triage;
@@ -27,12 +28,16 @@ fn main() {
             &corpus_path,
             out.unwrap_or_else(|| "models/triage.bin".into()),
         ),
+        "dupes" => dupes(
+            &corpus_path,
+            out.unwrap_or_else(|| "models/dupes.json".into()),
+        ),
         _ => usage(),
     }
 }
 
 fn usage() -> ! {
-    eprintln!("usage: train triage CORPUS.jsonl [--out FILE]");
+    eprintln!("usage: train triage|dupes CORPUS.jsonl [--out FILE]");
     std::process::exit(2)
 }
 
@@ -94,6 +99,71 @@ fn triage(path: &std::path::Path, out: PathBuf) {
             h.thresholds.redirect, h.thresholds.close
         ))
     );
+}
+
+fn embedder() -> Option<issue_preflight::embed::Embedder> {
+    let dir = std::env::var_os("PREFLIGHT_MODEL")?;
+    Some(
+        issue_preflight::embed::Embedder::load(std::path::Path::new(&dir))
+            .unwrap_or_else(|e| fail(&e.to_string())),
+    )
+}
+
+fn dupes(path: &std::path::Path, out: PathBuf) {
+    use issue_preflight::checks::dupes::train as t;
+    use issue_preflight::eval::dupes::DupesEval;
+    let records = corpus::load(path).unwrap_or_else(|e| fail(&e.to_string()));
+    let embedder = embedder();
+    let started = std::time::Instant::now();
+    let prepared = t::prepare(
+        &records,
+        embedder.as_ref(),
+        &issue_preflight::progress::Silent,
+    )
+    .unwrap_or_else(|e| fail(&e.to_string()));
+    let pool = t::mean_pool(&prepared);
+    println!(
+        "{} reports from {}, indexed{} in {:.1}s; 5-fold cross-validation over clusters of pairs, seed {}, C {}",
+        records.len(),
+        path.display(),
+        if embedder.is_some() { " and embedded" } else { "" },
+        started.elapsed().as_secs_f64(),
+        t::SEED,
+        t::C
+    );
+    let mut heads = vec![false];
+    if embedder.is_some() {
+        heads.push(true);
+    }
+    for embedded in heads {
+        let outcomes = t::cross_validate(&prepared, embedded, t::C, 5, t::SEED);
+        let label = if embedded {
+            "words and meaning"
+        } else {
+            "words alone"
+        };
+        println!("{}", DupesEval::of(label, &outcomes, pool));
+        let (offer, duplicate) = t::choose_thresholds(&outcomes);
+        let offers: Vec<&(f64, bool)> = outcomes
+            .iter()
+            .filter_map(|o| o.top.as_ref())
+            .filter(|(p, _)| *p >= offer)
+            .collect();
+        let right = offers.iter().filter(|(_, ok)| *ok).count();
+        println!(
+            "  offer from {offer:.3}: {} top-1 offers held out, {right} the labelled original; duplicate from {duplicate:.3}",
+            offers.len()
+        );
+    }
+    let ranker = t::train(
+        &prepared,
+        embedder.as_ref().map(|e| e.model_id().to_string()),
+        t::C,
+        t::SEED,
+    );
+    let json = serde_json::to_string_pretty(&ranker).expect("a ranker serialises");
+    std::fs::write(&out, json + "\n").unwrap_or_else(|e| fail(&format!("{}: {e}", out.display())));
+    println!("wrote {}", out.display());
 }
 
 fn report(head: &str, examples: &[train::Example], verdicts: &[Triage]) {

@@ -77,7 +77,7 @@ pub fn decide_with(checks: &Checks, facts: &Facts, policy: &Policy) -> Decision 
         _ => t.redirect_under(policy),
     };
     let troubleshooting = facts.settle() == Some(Settled::Troubleshooting);
-    let (offer_at, duplicate_at) = duplicate_thresholds(policy);
+    let (offer_at, duplicate_at) = duplicate_thresholds(policy, &checks.ranked_by);
     let offered: Vec<Candidate> = checks
         .candidates
         .iter()
@@ -124,9 +124,9 @@ pub fn decide_with(checks: &Checks, facts: &Facts, policy: &Policy) -> Decision 
     }
 }
 
-/// (offer, duplicate): the policy's, else the ranker's own.
-pub fn duplicate_thresholds(policy: &Policy) -> (f64, f64) {
-    let own = crate::checks::dupes::thresholds();
+/// (offer, duplicate): the policy's, else those of the ranker head that
+/// scored the candidates.
+pub fn duplicate_thresholds(policy: &Policy, own: &crate::checks::dupes::Thresholds) -> (f64, f64) {
     (
         policy.offer.unwrap_or(own.offer),
         policy.duplicate.unwrap_or(own.duplicate),
@@ -196,6 +196,7 @@ mod tests {
                     duplicate_of: None,
                 })
                 .collect(),
+            ranked_by: crate::checks::dupes::thresholds(),
             notes: vec![],
         }
     }
@@ -281,7 +282,8 @@ mod tests {
 
     #[test]
     fn a_strong_duplicate_comes_before_lint_errors() {
-        let (offer, strong) = duplicate_thresholds(&Policy::default());
+        let (offer, strong) =
+            duplicate_thresholds(&Policy::default(), &crate::checks::dupes::thresholds());
         let c = checks(Verdict::Bug, 0.1, 1, &[offer, strong]);
         assert_eq!(
             outcome(&c),
@@ -301,7 +303,7 @@ mod tests {
     #[test]
     fn weak_candidates_are_neither_offered_nor_strong() {
         let p = Policy::default();
-        let (offer, strong) = duplicate_thresholds(&p);
+        let (offer, strong) = duplicate_thresholds(&p, &crate::checks::dupes::thresholds());
         let c = checks(Verdict::Bug, 0.1, 1, &[offer - 0.01, strong - 0.01]);
         let d = decide(&c, &p);
         assert_eq!(d.outcome, Outcome::Fix { errors: 1 });
@@ -323,7 +325,8 @@ mod tests {
 
     #[test]
     fn a_known_duplicate_points_to_its_original() {
-        let (_, strong) = duplicate_thresholds(&Policy::default());
+        let (_, strong) =
+            duplicate_thresholds(&Policy::default(), &crate::checks::dupes::thresholds());
         let mut c = checks(Verdict::Bug, 0.1, 0, &[strong]);
         c.candidates[0].duplicate_of = Some(3);
         assert_eq!(

@@ -24,6 +24,8 @@ pub struct Checks {
     pub triage: Triage,
     /// Possible duplicates, best first.
     pub candidates: Vec<Candidate>,
+    /// The thresholds of the ranker head that scored the candidates.
+    pub ranked_by: dupes::Thresholds,
     /// What a front end should pass on: a search that could not run, a
     /// stale index.
     pub notes: Vec<String>,
@@ -67,6 +69,7 @@ impl Checks {
             };
             let found = dupes::find(services, &query, &search)?;
             checks.notes.extend(found.note);
+            checks.ranked_by = found.thresholds;
             checks.candidates = found
                 .candidates
                 .into_iter()
@@ -96,6 +99,7 @@ impl Checks {
             findings: lint::lint_document(doc, forms),
             triage,
             candidates: Vec::new(),
+            ranked_by: dupes::thresholds(),
             notes,
         }
     }
@@ -107,6 +111,7 @@ impl Checks {
             findings: lint::lint_document(doc, forms),
             triage: triage::triage(&triage_input(doc)),
             candidates: Vec::new(),
+            ranked_by: dupes::thresholds(),
             notes: Vec::new(),
         }
     }

@@ -312,10 +312,17 @@ pub enum EvalCommand {
         #[arg(long)]
         cross_validate: bool,
     },
-    /// Recall@1, recall@5 and MRR of duplicate search over the corpus's pairs
+    /// Recall@1, @5, @10 and MRR of duplicate search over the corpus's pairs
     Dupes {
         /// JSON Lines corpus (the format of eval-dev/issues.jsonl)
         corpus: PathBuf,
+        /// Also list every pair and the rank of its original
+        #[arg(long)]
+        pairs: bool,
+        /// Fit the ranker on four fifths of the pairs and judge the fifth,
+        /// five times, instead of judging with the shipped ranker
+        #[arg(long)]
+        cross_validate: bool,
     },
 }
 

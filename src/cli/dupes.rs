@@ -85,7 +85,8 @@ pub fn run(global: &Global, args: DupesArgs, io: &mut Io<'_>) -> Outcome {
             }
         }
     }
-    let (_, duplicate) = issue_preflight::decision::duplicate_thresholds(services.policy());
+    let (_, duplicate) =
+        issue_preflight::decision::duplicate_thresholds(services.policy(), &found.thresholds);
     let strong = candidates.iter().any(|c| c.score >= duplicate);
     Ok(findings_code(strong))
 }

@@ -74,9 +74,13 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
             let n = records.len();
             note_newest(&mut index, &records);
             index.upsert_with(records, &bar);
+            let note = embed(&services, &mut index, &bar)?;
             bar.set_message("writing the index");
             save(&index, &path)?;
             bar.finish();
+            if let Some(note) = note {
+                io.note(note)?;
+            }
             io.info(format_args!("index: {}", path.display()))?;
             w(
                 io.out,
@@ -127,6 +131,10 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
                     let n = records.len();
                     note_newest(&mut index, &records);
                     index.upsert_with(records, &bar);
+                    let note = embed(&services, &mut index, &bar)?;
+                    if let Some(note) = note {
+                        bar.suspend(|| io.note(note))?;
+                    }
                     bar.set_message("writing the index");
                     if let Some(e) = interrupted {
                         // Keep what arrived; the next sync resumes from it.
@@ -151,6 +159,26 @@ pub fn run(global: &Global, cmd: IndexCommand, io: &mut Io<'_>) -> Outcome {
                 }
             }
         }
+    }
+}
+
+/// Gives the issues that have none their sentence vectors, when the model
+/// is there; otherwise says duplicate search will go by words.
+fn embed(
+    services: &issue_preflight::services::Services,
+    index: &mut Index,
+    bar: &Bar,
+) -> Result<Option<String>, Error> {
+    match services.embedder() {
+        Ok(embedder) => {
+            index
+                .embed_missing(embedder, bar)
+                .map_err(|e| Error::Usage(e.to_string()))?;
+            Ok(None)
+        }
+        Err(why) => Ok(Some(format!(
+            "{why}; the index holds no sentence vectors, so duplicate search goes by words"
+        ))),
     }
 }
 

@@ -190,7 +190,7 @@ fn dispatch(cli: Cli, io: &mut Io<'_>) -> Outcome {
         Command::Dupes(args) => dupes::run(&global, args, io),
         Command::Index(cmd) => index::run(&global, cmd, io),
         Command::Contact(args) => contact::run(&global, args, io),
-        Command::Eval(cmd) => eval::run(cmd, io),
+        Command::Eval(cmd) => eval::run(&global, cmd, io),
         Command::Templates(cmd) => templates::run(&global, cmd, io),
         Command::Action(args) => action::run(&global, args, io),
         Command::Doctor(args) => doctor::run(&global, args, io),

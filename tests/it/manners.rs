@@ -367,7 +367,11 @@ fn no_progress_bar_off_a_terminal() {
         text(&out.stdout),
         "Imported 50 issues; the index of mastodon/mastodon now holds 50.\n"
     );
-    assert_eq!(text(&out.stderr), "");
+    // No bar, no spinner: at most the one line saying there is no model.
+    let err = text(&out.stderr);
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
+    assert!(err.lines().all(|l| l.starts_with("note: ")), "{err}");
+    assert!(err.lines().count() <= 1, "{err}");
 }
 
 #[test]

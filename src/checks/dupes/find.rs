@@ -2,17 +2,21 @@
 //! and fresh, else GitHub's search API ranked locally, else a stale index
 //! with a note. Every front end goes through [`find`].
 
-use super::{rank, rank_records, search_query, Candidate, Index, Query};
+use super::{model, rank_with, search_query, Candidate, Index, Query, Thresholds};
 use crate::draft::store::now;
 use crate::error::Error;
 use crate::policy::{INDEX_FRESH_SECS, SEARCH_LIMIT};
 use crate::services::Services;
 use std::path::PathBuf;
 
-/// Candidates, and a note when they come from a fallback.
-#[derive(Debug, Clone, Default)]
+/// Candidates, the thresholds of the head that scored them, and a note
+/// when they come from a fallback.
+#[derive(Debug, Clone)]
 pub struct Found {
     pub candidates: Vec<Candidate>,
+    pub thresholds: Thresholds,
+    /// Whether meaning (the sentence embeddings) took part.
+    pub embedded: bool,
     pub note: Option<String>,
 }
 
@@ -62,13 +66,27 @@ pub fn find(services: &Services, query: &Query, search: &Search) -> Result<Found
             .synced_at
             .is_some_and(|t| now().saturating_sub(t) < INDEX_FRESH_SECS)
     });
-    match &index {
-        Some(i) if search.offline || fresh || named => {
-            return Ok(Found {
-                candidates: rank(i, query, search.limit),
-                note,
+    // The draft's meaning, when the model is there (asked for once).
+    let vectors = std::cell::OnceCell::new();
+    let vectors = || {
+        vectors
+            .get_or_init(|| {
+                let e = services.embedder().ok()?;
+                super::query_vectors(e, query).ok()
             })
+            .as_ref()
+    };
+    let ranked = |i: &Index, note: Option<String>| {
+        let r = rank_with(i, query, vectors(), model::shipped(), search.limit);
+        Found {
+            candidates: r.candidates,
+            thresholds: r.thresholds,
+            embedded: r.embedded,
+            note,
         }
+    };
+    match &index {
+        Some(i) if search.offline || fresh || named => return Ok(ranked(i, note)),
         None if search.offline => {
             return Err(Error::Usage(format!(
                 "there is no local index of {repo} at {}; run `preflight index sync --repo {repo}` or `preflight index import FILE` first",
@@ -82,18 +100,26 @@ pub fn find(services: &Services, query: &Query, search: &Search) -> Result<Found
         Ok(services.block_on(gh.search_issues(&q, SEARCH_LIMIT))??)
     });
     match (searched, index) {
-        (Ok(records), _) => Ok(Found {
-            candidates: rank_records(&records, query, search.limit),
-            note,
-        }),
-        (Err(e), Some(i)) => Ok(Found {
-            candidates: rank(&i, query, search.limit),
-            note: Some(format!(
+        (Ok(records), _) => {
+            // The search's issues, read for meaning too when the model is
+            // there: a few dozen embeddings.
+            let mut found = Index::new(&repo.to_string());
+            found.upsert(records);
+            if let (Ok(e), Some(_)) = (services.embedder(), vectors()) {
+                let _ = found.embed_missing(e, &crate::progress::Silent);
+            }
+            Ok(ranked(&found, note))
+        }
+        (Err(e), Some(i)) => Ok(ranked(
+            &i,
+            Some(format!(
                 "the search API failed ({e}); ranked against the local index instead, which may be stale (`preflight index sync` refreshes it)"
             )),
-        }),
+        )),
         (Err(e), None) if search.lenient => Ok(Found {
             candidates: Vec::new(),
+            thresholds: super::thresholds(),
+            embedded: false,
             note: Some(format!("duplicate search skipped: {e}")),
         }),
         (Err(e), None) => Err(e),

@@ -185,7 +185,8 @@ fn offer_duplicates(
     if let Some(note) = &found.note {
         io.note(printable(note))?;
     }
-    let (offer, _) = issue_preflight::decision::duplicate_thresholds(services.policy());
+    let (offer, _) =
+        issue_preflight::decision::duplicate_thresholds(services.policy(), &found.thresholds);
     let candidates: Vec<_> = found
         .candidates
         .into_iter()

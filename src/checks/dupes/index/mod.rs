@@ -16,20 +16,25 @@ use crate::progress::{Progress, Silent};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+mod frozen;
+pub(crate) mod vectors;
+
+pub(crate) use frozen::Frozen;
+use frozen::{freeze, thaw, u32_at, u64_at};
+pub use vectors::Quantized;
+
 const MAGIC: &[u8; 8] = b"PFDUPES\0";
 /// Bump whenever the analyser or the layout changes: old indexes are then
 /// refused with [`IndexError::Version`] and must be rebuilt by a full sync.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Bytes of each body kept in the index, as a plain-text preview (form
 /// headings and blank answers dropped, whitespace collapsed).
 pub const SNIPPET_BYTES: usize = 240;
-/// Content terms of a body kept in order for phrase matching.
-pub(crate) const SEQ_BODY_TERMS: usize = 64;
 
 /// What incremental sync needs to remember between runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,9 +85,8 @@ pub(crate) struct DocFeat {
     /// Sorted term keys and their packed frequencies (title << 4 | body).
     keys: Vec<u64>,
     tfs: Vec<u8>,
-    /// Content terms in order: all of the title, the start of the body.
-    seq_title: Vec<u64>,
-    seq_body: Vec<u64>,
+    /// The sentence embedding of the title and the start of the body.
+    vector: Option<Quantized>,
 }
 
 /// The sections of the file, in order. `META` is written at save time; the
@@ -97,10 +101,9 @@ const KEYS: usize = 5; // u64 per term, ascending
 const DFS: usize = 6; // u32 per term: issues that have it
 const POST_OFFS: usize = 7; // u32 per term + 1, into POSTINGS
 const POSTINGS: usize = 8; // per term, per issue: varint issue delta, tf byte
-const SEQ_OFFS: usize = 9; // u32 per issue + 1, into SEQ
-const SEQ: usize = 10; // per issue: varint (term + 1) of title terms, 0, body terms
-const RECORDS: usize = 11; // postcard IssueRecord, one after another
-const SECTIONS: usize = 12;
+const VECTORS: usize = 9; // per issue: f32 scale, dim i8 (see vectors.rs); or empty
+const RECORDS: usize = 10; // postcard IssueRecord, one after another
+const SECTIONS: usize = 11;
 const HEADER: usize = 16 + 16 * SECTIONS;
 
 /// Where the records of a frozen index are.
@@ -111,20 +114,6 @@ enum RecordSource {
     /// Still in the loaded file, from this offset. The open handle keeps
     /// reading the file that was loaded even if a sync replaces it.
     File(Arc<Mutex<std::fs::File>>, u64),
-}
-
-/// Records and search data in the compact form that is saved, loaded and
-/// queried: one buffer (the file itself, after a load) and where each
-/// section lies in it. Arrays are little-endian.
-#[derive(Debug, Clone)]
-pub(crate) struct Frozen {
-    buf: Vec<u8>,
-    sec: [Range<usize>; SECTIONS],
-    records: RecordSource,
-    n_docs: usize,
-    n_terms: usize,
-    pub(crate) avg_title_len: f64,
-    pub(crate) avg_body_len: f64,
 }
 
 /// The local index of one repository's issues.
@@ -140,13 +129,29 @@ pub struct Index {
     thawed: Option<Vec<DocFeat>>,
     /// Present after a load, or built from `thawed` when first needed.
     frozen: OnceLock<Frozen>,
+    /// Which model made the issues' vectors, if they have any.
+    pub vectors: Option<VectorMeta>,
+}
+
+/// The sentence-embedding model whose vectors an index holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VectorMeta {
+    /// [`crate::embed::Embedder::model_id`].
+    pub model: String,
+    pub dim: u32,
 }
 
 #[derive(Serialize, Deserialize)]
 struct Meta {
     repo: String,
     meta: SyncMeta,
+    vectors: Option<VectorMeta>,
 }
+
+/// An issue's vector is of its title and the start of its body (its
+/// preview), cut to this many tokens: reading more costs time at import
+/// (50,000 issues) for little in recall.
+pub const VECTOR_TOKENS: usize = 64;
 
 impl Index {
     /// An empty index for `repo` (`OWNER/NAME`).
@@ -157,6 +162,7 @@ impl Index {
             records: OnceLock::from(Vec::new()),
             thawed: Some(Vec::new()),
             frozen: OnceLock::new(),
+            vectors: None,
         }
     }
 
@@ -242,6 +248,39 @@ impl Index {
         self.thawed = Some(feats);
     }
 
+    /// Gives every issue without a vector one (all of them when the index's
+    /// vectors came from another model): the sentence embedding of its
+    /// title and preview. Returns how many were embedded.
+    pub fn embed_missing(
+        &mut self,
+        embedder: &crate::embed::Embedder,
+        progress: &dyn Progress,
+    ) -> Result<usize, crate::embed::EmbedError> {
+        let model = VectorMeta {
+            model: embedder.model_id().to_string(),
+            dim: embedder.dim() as u32,
+        };
+        let same_model = self.vectors.as_ref() == Some(&model);
+        self.issues();
+        let mut feats = self.thaw();
+        if !same_model {
+            feats.iter_mut().for_each(|f| f.vector = None);
+        }
+        let todo: Vec<usize> = (0..feats.len())
+            .filter(|d| feats[*d].vector.is_none())
+            .collect();
+        let records = self.records.get().expect("decoded above");
+        let texts: Vec<String> = todo.iter().map(|d| vector_text(&records[*d])).collect();
+        progress.start("issues embedded", todo.len() as u64);
+        let vectors = vectors::embed_parallel(embedder, &texts, VECTOR_TOKENS, progress)?;
+        for (d, v) in todo.iter().zip(vectors) {
+            feats[*d].vector = Some(Quantized::new(&v));
+        }
+        self.thawed = Some(feats);
+        self.vectors = Some(model);
+        Ok(todo.len())
+    }
+
     /// Reads an index written by [`Index::save`]. The records stay on disk
     /// until needed (the file is kept open).
     pub fn load(path: &Path) -> Result<Self, IndexError> {
@@ -294,13 +333,16 @@ impl Index {
         let meta: Meta =
             postcard::from_bytes(&buf[sec[META].clone()]).map_err(|e| corrupt(&e.to_string()))?;
         let records = RecordSource::File(Arc::new(Mutex::new(file)), sec[RECORDS].start as u64);
-        let frozen = Frozen::new(buf, sec, records).map_err(corrupt)?;
+        let dim = meta.vectors.as_ref().map_or(0, |v| v.dim as usize);
+        let frozen = Frozen::new(buf, sec, records, dim).map_err(corrupt)?;
+        let vectors = meta.vectors.filter(|_| frozen.dim() > 0);
         Ok(Index {
             repo: meta.repo,
             meta: meta.meta,
             records: OnceLock::new(),
             thawed: None,
             frozen: OnceLock::from(frozen),
+            vectors,
         })
     }
 
@@ -312,6 +354,7 @@ impl Index {
         let meta = postcard::to_stdvec(&Meta {
             repo: self.repo.clone(),
             meta: self.meta.clone(),
+            vectors: self.vectors.clone().filter(|_| f.dim() > 0),
         })
         .map_err(|e| IndexError::Write {
             path: path.to_path_buf(),
@@ -351,18 +394,24 @@ impl Index {
                 self.records
                     .get()
                     .expect("an index with thawed data holds its records"),
+                self.vectors.as_ref().map_or(0, |v| v.dim as usize),
             )
         })
     }
 
     /// Per-issue features for changing the index; drops the frozen cache.
-    fn thaw(&mut self) -> Vec<DocFeat> {
+    pub(crate) fn thaw(&mut self) -> Vec<DocFeat> {
         let frozen = self.frozen.take();
         match self.thawed.take() {
             Some(t) => t,
             None => thaw(&frozen.expect("an index holds frozen or thawed search data")),
         }
     }
+}
+
+/// What an issue's vector reads: its title and the start of its body.
+pub(crate) fn vector_text(rec: &IssueRecord) -> String {
+    format!("{}\n{}", rec.title.trim(), rec.body)
 }
 
 /// A short plain-text preview of a body: what the reporter wrote, without
@@ -452,15 +501,12 @@ pub(crate) fn feats_from_tokens(title: &[Token], body: &[Token]) -> DocFeat {
         keys.push(k);
         tfs.push(pack_tf(tt, tb));
     }
-    let mut seq_body = body_keys;
-    seq_body.truncate(SEQ_BODY_TERMS);
     DocFeat {
         title_len: clamp_u16(title.len()),
         body_len: clamp_u16(body.len()),
         keys,
         tfs,
-        seq_title,
-        seq_body,
+        vector: None,
     }
 }
 
@@ -475,376 +521,6 @@ fn pack_tf(title: u32, body: u32) -> u8 {
 /// Title and body frequencies from a packed byte.
 pub(crate) fn unpack_tf(b: u8) -> (u32, u32) {
     (u32::from(b >> 4), u32::from(b & 15))
-}
-
-fn put_varint(out: &mut Vec<u8>, mut v: u32) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-/// Reads a varint at `*pos`, advancing it. Truncated input reads as ends.
-fn get_varint(data: &[u8], pos: &mut usize) -> Option<u32> {
-    let mut v: u32 = 0;
-    let mut shift = 0;
-    loop {
-        let b = *data.get(*pos)?;
-        *pos += 1;
-        v |= u32::from(b & 0x7f).checked_shl(shift)?;
-        if b < 0x80 {
-            return Some(v);
-        }
-        shift += 7;
-        if shift > 28 {
-            return None;
-        }
-    }
-}
-
-fn u16_at(b: &[u8], i: usize) -> u16 {
-    u16::from_le_bytes([b[2 * i], b[2 * i + 1]])
-}
-
-fn u32_at(b: &[u8], i: usize) -> u32 {
-    u32::from_le_bytes(b[4 * i..4 * i + 4].try_into().expect("4 bytes"))
-}
-
-fn u64_at(b: &[u8], i: usize) -> u64 {
-    u64::from_le_bytes(b[8 * i..8 * i + 8].try_into().expect("8 bytes"))
-}
-
-impl Frozen {
-    /// Checks the sections' sizes against each other and takes averages.
-    fn new(
-        buf: Vec<u8>,
-        sec: [Range<usize>; SECTIONS],
-        records: RecordSource,
-    ) -> Result<Self, &'static str> {
-        let len = |i: usize| sec[i].len();
-        if len(NUMBERS) % 8 != 0 || len(KEYS) % 8 != 0 {
-            return Err("a table has a partial entry");
-        }
-        let n = len(NUMBERS) / 8;
-        let v = len(KEYS) / 8;
-        if len(REC_OFFS) != 4 * (n + 1)
-            || len(TITLE_LENS) != 2 * n
-            || len(BODY_LENS) != 2 * n
-            || len(SEQ_OFFS) != 4 * (n + 1)
-        {
-            return Err("issue tables do not match");
-        }
-        if len(DFS) != 4 * v || len(POST_OFFS) != 4 * (v + 1) {
-            return Err("term tables do not match");
-        }
-        let mut f = Frozen {
-            buf,
-            sec,
-            records,
-            n_docs: n,
-            n_terms: v,
-            avg_title_len: 1.0,
-            avg_body_len: 1.0,
-        };
-        let offs_ok = |offs: usize, count: usize, data: usize| {
-            let b = f.section(offs);
-            (0..count).all(|i| u32_at(b, i) <= u32_at(b, i + 1))
-                && u32_at(b, count) as usize == f.sec[data].len()
-        };
-        if !offs_ok(REC_OFFS, n, RECORDS)
-            || !offs_ok(POST_OFFS, v, POSTINGS)
-            || !offs_ok(SEQ_OFFS, n, SEQ)
-        {
-            return Err("offsets out of range");
-        }
-        let numbers = f.section(NUMBERS);
-        if (1..n).any(|i| u64_at(numbers, i - 1) >= u64_at(numbers, i)) {
-            return Err("issues out of order");
-        }
-        if n > 0 {
-            let (mut t, mut b) = (0u64, 0u64);
-            for i in 0..n {
-                t += u64::from(f.title_len(i));
-                b += u64::from(f.body_len(i));
-            }
-            f.avg_title_len = (t as f64 / n as f64).max(1.0);
-            f.avg_body_len = (b as f64 / n as f64).max(1.0);
-        }
-        Ok(f)
-    }
-
-    fn section(&self, i: usize) -> &[u8] {
-        &self.buf[self.sec[i].clone()]
-    }
-
-    pub(crate) fn n_docs(&self) -> usize {
-        self.n_docs
-    }
-
-    pub(crate) fn title_len(&self, doc: usize) -> u16 {
-        u16_at(self.section(TITLE_LENS), doc)
-    }
-
-    pub(crate) fn body_len(&self, doc: usize) -> u16 {
-        u16_at(self.section(BODY_LENS), doc)
-    }
-
-    pub(crate) fn key(&self, term: usize) -> u64 {
-        u64_at(self.section(KEYS), term)
-    }
-
-    pub(crate) fn df(&self, term: usize) -> u32 {
-        u32_at(self.section(DFS), term)
-    }
-
-    fn position(&self, number: u64) -> Option<usize> {
-        let numbers = self.section(NUMBERS);
-        let (mut lo, mut hi) = (0usize, self.n_docs);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match u64_at(numbers, mid).cmp(&number) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
-            }
-        }
-        None
-    }
-
-    /// The bytes of records `docs` (a range of issues).
-    fn record_bytes(&self, docs: Range<usize>) -> std::io::Result<Cow<'_, [u8]>> {
-        let offs = self.section(REC_OFFS);
-        let (a, b) = (
-            u32_at(offs, docs.start) as usize,
-            u32_at(offs, docs.end) as usize,
-        );
-        match &self.records {
-            RecordSource::Memory => Ok(Cow::Borrowed(&self.section(RECORDS)[a..b])),
-            RecordSource::File(file, base) => {
-                let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
-                file.seek(SeekFrom::Start(base + a as u64))?;
-                let mut bytes = vec![0u8; b - a];
-                file.read_exact(&mut bytes)?;
-                Ok(Cow::Owned(bytes))
-            }
-        }
-    }
-
-    /// All records, as stored.
-    fn records_bytes(&self) -> std::io::Result<Cow<'_, [u8]>> {
-        self.record_bytes(0..self.n_docs)
-    }
-
-    /// A bare issue with only its number: what a record that cannot be
-    /// read stands in as.
-    fn bare(&self, doc: usize) -> IssueRecord {
-        IssueRecord {
-            number: u64_at(self.section(NUMBERS), doc),
-            ..IssueRecord::default()
-        }
-    }
-
-    /// One record.
-    fn record(&self, doc: usize) -> IssueRecord {
-        self.record_bytes(doc..doc + 1)
-            .ok()
-            .and_then(|b| postcard::from_bytes(&b).ok())
-            .unwrap_or_else(|| self.bare(doc))
-    }
-
-    /// All records, read at once.
-    fn records(&self) -> Vec<IssueRecord> {
-        let Ok(bytes) = self.records_bytes() else {
-            return (0..self.n_docs).map(|d| self.bare(d)).collect();
-        };
-        let offs = self.section(REC_OFFS);
-        let base = u32_at(offs, 0) as usize;
-        (0..self.n_docs)
-            .map(|d| {
-                let a = u32_at(offs, d) as usize - base;
-                let b = u32_at(offs, d + 1) as usize - base;
-                postcard::from_bytes(&bytes[a..b]).unwrap_or_else(|_| self.bare(d))
-            })
-            .collect()
-    }
-
-    /// The index of a term key, if any issue has it.
-    pub(crate) fn lookup(&self, key: u64) -> Option<usize> {
-        let keys = self.section(KEYS);
-        let (mut lo, mut hi) = (0usize, self.n_terms);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match u64_at(keys, mid).cmp(&key) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
-            }
-        }
-        None
-    }
-
-    /// Calls `f(doc, packed_tf)` for every issue that has the term.
-    pub(crate) fn for_each_posting(&self, term: usize, mut f: impl FnMut(usize, u8)) {
-        let offs = self.section(POST_OFFS);
-        let start = u32_at(offs, term) as usize;
-        let end = u32_at(offs, term + 1) as usize;
-        let data = &self.section(POSTINGS)[start..end];
-        let mut pos = 0;
-        let mut doc = 0usize;
-        while pos < data.len() {
-            let Some(delta) = get_varint(data, &mut pos) else {
-                return;
-            };
-            let Some(&tf) = data.get(pos) else { return };
-            pos += 1;
-            doc += delta as usize;
-            if doc >= self.n_docs {
-                return;
-            }
-            f(doc, tf);
-        }
-    }
-
-    /// The issue's title terms and the start of its body terms, as term
-    /// indexes.
-    pub(crate) fn seq(&self, doc: usize) -> (Vec<usize>, Vec<usize>) {
-        let offs = self.section(SEQ_OFFS);
-        let start = u32_at(offs, doc) as usize;
-        let end = u32_at(offs, doc + 1) as usize;
-        let data = &self.section(SEQ)[start..end];
-        let (mut title, mut body) = (Vec::new(), Vec::new());
-        let mut in_body = false;
-        let mut pos = 0;
-        while let Some(v) = get_varint(data, &mut pos) {
-            let t = v as usize;
-            if t == 0 {
-                in_body = true;
-            } else if t <= self.n_terms {
-                if in_body {
-                    body.push(t - 1);
-                } else {
-                    title.push(t - 1);
-                }
-            }
-        }
-        (title, body)
-    }
-}
-
-/// Builds the compact records and search data from per-issue features.
-fn freeze(feats: &[DocFeat], records: &[IssueRecord]) -> Frozen {
-    let n = feats.len();
-    let mut keys: Vec<u64> = feats.iter().flat_map(|f| f.keys.iter().copied()).collect();
-    keys.sort_unstable();
-    keys.dedup();
-    let index_of: HashMap<u64, u32> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (*k, i as u32))
-        .collect();
-    let v = keys.len();
-    // Counting sort of (term, doc, tf) by term; docs stay in order.
-    let mut dfs = vec![0u32; v];
-    let mut term_ids: Vec<Vec<u32>> = Vec::with_capacity(n);
-    for f in feats {
-        let ids: Vec<u32> = f.keys.iter().map(|k| index_of[k]).collect();
-        for id in &ids {
-            dfs[*id as usize] += 1;
-        }
-        term_ids.push(ids);
-    }
-    let mut start = vec![0usize; v + 1];
-    for t in 0..v {
-        start[t + 1] = start[t] + dfs[t] as usize;
-    }
-    let total = start[v];
-    let mut docs = vec![0u32; total];
-    let mut tfs = vec![0u8; total];
-    let mut cursor = start.clone();
-    for (d, (f, ids)) in feats.iter().zip(&term_ids).enumerate() {
-        for (id, tf) in ids.iter().zip(&f.tfs) {
-            let c = &mut cursor[*id as usize];
-            docs[*c] = d as u32;
-            tfs[*c] = *tf;
-            *c += 1;
-        }
-    }
-    drop(term_ids);
-
-    let mut sections: Vec<Vec<u8>> = vec![Vec::new(); SECTIONS];
-    let postings = &mut sections[POSTINGS];
-    postings.reserve(total * 3);
-    let mut post_offs = Vec::with_capacity(4 * (v + 1));
-    for t in 0..v {
-        post_offs.extend_from_slice(&(postings.len() as u32).to_le_bytes());
-        let mut prev = 0u32;
-        for i in start[t]..start[t + 1] {
-            put_varint(postings, docs[i] - prev);
-            postings.push(tfs[i]);
-            prev = docs[i];
-        }
-    }
-    post_offs.extend_from_slice(&(postings.len() as u32).to_le_bytes());
-    sections[POST_OFFS] = post_offs;
-    sections[KEYS] = keys.iter().flat_map(|k| k.to_le_bytes()).collect();
-    sections[DFS] = dfs.iter().flat_map(|d| d.to_le_bytes()).collect();
-    for (f, rec) in feats.iter().zip(records) {
-        let seq_len = sections[SEQ].len() as u32;
-        sections[SEQ_OFFS].extend_from_slice(&seq_len.to_le_bytes());
-        for k in &f.seq_title {
-            put_varint(&mut sections[SEQ], index_of[k] + 1);
-        }
-        sections[SEQ].push(0);
-        for k in &f.seq_body {
-            put_varint(&mut sections[SEQ], index_of[k] + 1);
-        }
-        sections[TITLE_LENS].extend_from_slice(&f.title_len.to_le_bytes());
-        sections[BODY_LENS].extend_from_slice(&f.body_len.to_le_bytes());
-        sections[NUMBERS].extend_from_slice(&rec.number.to_le_bytes());
-        let rec_len = sections[RECORDS].len() as u32;
-        sections[REC_OFFS].extend_from_slice(&rec_len.to_le_bytes());
-        let recs = std::mem::take(&mut sections[RECORDS]);
-        sections[RECORDS] = postcard::to_extend(rec, recs).expect("records serialise");
-    }
-    for (offs, data) in [(SEQ_OFFS, SEQ), (REC_OFFS, RECORDS)] {
-        let end = sections[data].len() as u32;
-        sections[offs].extend_from_slice(&end.to_le_bytes());
-    }
-    // One buffer, sections in file order (META is empty here).
-    let mut buf = Vec::with_capacity(sections.iter().map(Vec::len).sum());
-    let mut sec: [Range<usize>; SECTIONS] = Default::default();
-    for (i, s) in sections.iter().enumerate() {
-        sec[i] = buf.len()..buf.len() + s.len();
-        buf.extend_from_slice(s);
-    }
-    Frozen::new(buf, sec, RecordSource::Memory).expect("freshly built search data is consistent")
-}
-
-/// Rebuilds per-issue features from the compact search data.
-fn thaw(f: &Frozen) -> Vec<DocFeat> {
-    let mut feats: Vec<DocFeat> = (0..f.n_docs)
-        .map(|d| DocFeat {
-            title_len: f.title_len(d),
-            body_len: f.body_len(d),
-            ..DocFeat::default()
-        })
-        .collect();
-    // Terms are visited in key order, so each issue's keys come out sorted.
-    for t in 0..f.n_terms {
-        let key = f.key(t);
-        f.for_each_posting(t, |d, tf| {
-            let feat = &mut feats[d];
-            feat.keys.push(key);
-            feat.tfs.push(tf);
-        });
-    }
-    for (d, feat) in feats.iter_mut().enumerate() {
-        let (title, body) = f.seq(d);
-        feat.seq_title = title.into_iter().map(|t| f.key(t)).collect();
-        feat.seq_body = body.into_iter().map(|t| f.key(t)).collect();
-    }
-    feats
 }
 
 #[cfg(test)]
@@ -957,7 +633,7 @@ mod tests {
         ]);
         let before = idx.frozen().clone();
         let feats = thaw(&before);
-        let after = freeze(&feats, idx.issues());
+        let after = freeze(&feats, idx.issues(), 0);
         assert_same_sections(&before, &after);
         assert!(before.n_terms >= 5);
     }
