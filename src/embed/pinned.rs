@@ -94,4 +94,13 @@ mod tests {
         assert!(script.contains(WHEEL_SHA256));
         assert!(script.contains(WHEEL));
     }
+
+    #[test]
+    fn the_action_caches_the_model_under_the_pinned_revision() {
+        let action = include_str!("../../action.yml");
+        assert!(
+            action.contains(&format!("issue-preflight-model-{REVISION}")),
+            "action.yml's model cache key does not name the pinned revision"
+        );
+    }
 }

@@ -672,3 +672,68 @@ mod tiny {
         assert!(!dir.join("config.json.part").exists());
     }
 }
+
+// ----- the Action ------------------------------------------------------------
+
+#[test]
+fn the_action_caches_and_fetches_the_model_unless_turned_off() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("action.yml")).unwrap();
+    let a: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let input = &a["inputs"]["model"];
+    assert_eq!(input["default"].as_str(), Some("true"));
+    assert!(input["description"].as_str().unwrap().contains("`false`"));
+
+    let steps = a["runs"]["steps"].as_sequence().unwrap();
+    let at = |id: &str| {
+        steps
+            .iter()
+            .position(|s| s["id"].as_str() == Some(id))
+            .unwrap_or_else(|| panic!("no step {id}"))
+    };
+    let save = steps
+        .iter()
+        .position(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache/save@"))
+        })
+        .expect("a step saving the model");
+    let key = format!("issue-preflight-model-{}", pinned::REVISION);
+    for i in [at("model"), at("model-cache"), at("model-fetch"), save] {
+        let cond = steps[i]["if"].as_str().unwrap_or("");
+        assert!(cond.contains("inputs.model != 'false'"), "step {i}: {cond}");
+    }
+    let restore = &steps[at("model-cache")];
+    assert!(restore["uses"]
+        .as_str()
+        .unwrap()
+        .starts_with("actions/cache/restore@"));
+    for step in [restore, &steps[save]] {
+        assert_eq!(step["with"]["key"].as_str(), Some(key.as_str()));
+        assert_eq!(
+            step["with"]["path"].as_str(),
+            Some("${{ steps.model.outputs.dir }}")
+        );
+    }
+    // Saved only after a fetch that succeeded, so a half download is never
+    // cached for good.
+    let cond = steps[save]["if"].as_str().unwrap();
+    assert!(
+        cond.contains("steps.model-fetch.outputs.dir != ''")
+            && cond.contains("steps.model-cache.outputs.cache-hit != 'true'"),
+        "{cond}"
+    );
+    let fetch = &steps[at("model-fetch")];
+    assert!(fetch["run"].as_str().unwrap().contains("model fetch"));
+    assert_eq!(
+        fetch["env"]["PREFLIGHT_MODEL"].as_str(),
+        Some("${{ steps.model.outputs.dir }}")
+    );
+    let check = &steps[at("check")];
+    assert!(at("model-fetch") < save && save < at("check"));
+    assert_eq!(
+        check["env"]["PREFLIGHT_MODEL"].as_str(),
+        Some("${{ steps.model-fetch.outputs.dir }}")
+    );
+}
