@@ -81,3 +81,17 @@ impl From<crate::mastodon::ContactError> for Error {
         }
     }
 }
+
+/// Fetching the model: the network, or a file the server sent that is not
+/// the pinned one, is a network failure (exit 3: nothing the user typed is
+/// wrong, and running again heals a corrupted transfer); a folder that
+/// cannot be written is local state (exit 2); a malformed endpoint is usage.
+impl From<crate::embed::FetchError> for Error {
+    fn from(e: crate::embed::FetchError) -> Self {
+        match &e {
+            crate::embed::FetchError::Write { path, .. } => Error::state(path, &e),
+            crate::embed::FetchError::BadEndpoint { .. } => Error::Usage(e.to_string()),
+            _ => Error::Network(e.to_string()),
+        }
+    }
+}

@@ -80,6 +80,9 @@ pub enum Command {
     /// The local issue index for fast, offline duplicate search
     #[command(subcommand)]
     Index(IndexCommand),
+    /// The sentence-embedding model for search by meaning: fetch it, or see what is there
+    #[command(subcommand)]
+    Model(ModelCommand),
     /// Who administers a Mastodon server, and how to reach them
     Contact(ContactArgs),
     /// File a saved draft (a draft YAML) after the checks
@@ -324,6 +327,14 @@ pub enum EvalCommand {
         #[arg(long)]
         cross_validate: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Download all-MiniLM-L6-v2 at the pinned revision into the --model folder, else the cache: each file's SHA-256 checked, written atomically, a stopped download continued (from PREFLIGHT_HF_ENDPOINT or HF_ENDPOINT when set, else huggingface.co)
+    Fetch,
+    /// Where the model is and whether it is usable: each file, its size and whether its SHA-256 is the pinned one (exit 1 when not usable)
+    Status,
 }
 
 #[cfg(test)]

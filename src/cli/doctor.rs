@@ -8,6 +8,7 @@ use super::common::settings;
 use super::{findings_code, w, Io, Outcome};
 use issue_preflight::checks::dupes::Index;
 use issue_preflight::draft::store::now;
+use issue_preflight::embed::{locate, pinned, status, FileState, ModelSource, Source};
 use issue_preflight::github::rate_limit::{Budget, RateLimits};
 use issue_preflight::github::{GitHub, GitHubError};
 use issue_preflight::mastodon::normalize_server;
@@ -68,7 +69,7 @@ pub fn run(global: &Global, args: DoctorArgs, io: &mut Io<'_>) -> Outcome {
             github(&services, &mut lines);
             folders(&services, &mut lines);
             lines.push(index(&services));
-            lines.push(model());
+            lines.push(model(&services));
             lines.push(forms(&services));
             if let Some(instance) = &args.instance {
                 lines.push(instance_line(&services, instance));
@@ -199,7 +200,7 @@ fn folders(services: &Services, lines: &mut Vec<Line>) {
     lines.push(folder(
         "cache",
         &s.cache_dir,
-        &format!("the issue index and the forms cache; choose another with {named}"),
+        &format!("the issue index, the forms cache and the model; choose another with {named}"),
     ));
     lines.push(folder(
         "state",
@@ -298,46 +299,77 @@ fn ago(secs: u64) -> String {
     }
 }
 
-/// The files a sentence-embedding model folder must hold.
-const MODEL_FILES: [&str; 3] = ["config.json", "tokenizer.json", "model.safetensors"];
-
-// PLACEHOLDER(model): the model's revision and hashes, and the cached
-// model that `preflight model fetch` downloads, are not wired yet; this
-// only looks at PREFLIGHT_MODEL. Fill in when the model lands.
-fn model() -> Line {
-    let Some(dir) = std::env::var_os("PREFLIGHT_MODEL").filter(|v| !v.is_empty()) else {
+/// The sentence-embedding model: where it is, and whether its files are
+/// the pinned ones (this reads the 90 MB weights to hash them). None is a
+/// note (everything works by words); a folder named with --model or
+/// PREFLIGHT_MODEL that is not usable, or a cached file whose hash is
+/// wrong, needs fixing.
+fn model(services: &Services) -> Line {
+    let s = &services.settings;
+    let Some(dir) = locate(s.model.as_deref(), &s.cache_dir) else {
         return note(
             "model",
-            "not wired yet (PREFLIGHT_MODEL is unset): triage and duplicate search go by words alone",
-            None,
+            "none: triage and duplicate search go by words alone",
+            Some(&format!(
+                "`preflight model fetch` ({}) for search by meaning",
+                super::model::size(Source::pinned().total_size())
+            )),
         );
     };
-    let dir = Path::new(&dir);
-    let missing: Vec<&str> = MODEL_FILES
-        .iter()
-        .copied()
-        .filter(|f| !dir.join(f).is_file())
-        .collect();
-    if missing.is_empty() {
-        ok(
+    let shown = format!(
+        "{} ({})",
+        dir.path.display(),
+        super::model::source_name(&dir)
+    );
+    let st = status(&dir.path);
+    if st.is_ok() {
+        // The index records no embedding model yet; when it does, say here
+        // whether its vectors were made by this one.
+        let text = format!(
+            "{} at revision {} in {shown}; SHA-256 of {} as pinned",
+            pinned::MODEL_NAME,
+            &pinned::REVISION[..12],
+            st.files
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if cfg!(feature = "embed") {
+            return ok("model", text);
+        }
+        return note(
             "model",
-            format!(
-                "{} (PREFLIGHT_MODEL) holds {}",
-                dir.display(),
-                MODEL_FILES.join(", ")
-            ),
-        )
-    } else {
-        fail(
-            "model",
-            format!(
-                "{} (PREFLIGHT_MODEL) lacks {}",
-                dir.display(),
-                missing.join(", ")
-            ),
-            "point PREFLIGHT_MODEL at a folder holding all three, or unset it",
-        )
+            format!("{text}, but this build lacks the `embed` feature"),
+            Some("rebuild with default features to compare texts by meaning"),
+        );
     }
+    let names = |want: fn(&FileState) -> bool| -> Vec<&str> {
+        st.files
+            .iter()
+            .filter(|f| want(&f.state))
+            .map(|f| f.name.as_str())
+            .collect()
+    };
+    let missing = names(|s| matches!(s, FileState::Missing | FileState::Partial { .. }));
+    let wrong = names(|s| matches!(s, FileState::Mismatch { .. } | FileState::Unreadable(_)));
+    let mut problems = Vec::new();
+    if !missing.is_empty() {
+        problems.push(format!("lacks {}", missing.join(", ")));
+    }
+    if !wrong.is_empty() {
+        problems.push(format!(
+            "{} not the pinned file (SHA-256 differs) or unreadable",
+            wrong.join(", ")
+        ));
+    }
+    let text = format!("{shown} {}", problems.join("; "));
+    let fix = super::model::fix(&dir);
+    if dir.source == ModelSource::Cache && wrong.is_empty() {
+        // A fetch that stopped half way: nothing is wrong, only unfinished.
+        return note("model", text, Some(&fix));
+    }
+    fail("model", text, fix)
 }
 
 fn forms(services: &Services) -> Line {

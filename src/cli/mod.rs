@@ -15,6 +15,7 @@ mod dupes;
 mod eval;
 mod index;
 mod lint;
+mod model;
 mod progress;
 mod render;
 mod submit;
@@ -189,6 +190,7 @@ fn dispatch(cli: Cli, io: &mut Io<'_>) -> Outcome {
         Command::Triage(args) => triage::run(&global, args, io),
         Command::Dupes(args) => dupes::run(&global, args, io),
         Command::Index(cmd) => index::run(&global, cmd, io),
+        Command::Model(cmd) => model::run(&global, cmd, io),
         Command::Contact(args) => contact::run(&global, args, io),
         Command::Eval(cmd) => eval::run(&global, cmd, io),
         Command::Templates(cmd) => templates::run(&global, cmd, io),

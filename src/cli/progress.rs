@@ -16,11 +16,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::time::Duration;
 
 const ITEMS: &str = "{msg} [{bar:30}] {human_pos}/{human_len} ({eta} left)";
-// Bytes and counted bars are here for the model download and later work:
-// not every one has a caller yet.
-#[allow(dead_code)]
 const BYTES: &str = "{msg} [{bar:30}] {bytes}/{total_bytes} at {bytes_per_sec} ({eta} left)";
-#[allow(dead_code)]
 const BYTES_UNKNOWN: &str = "{spinner} {msg}: {bytes} at {bytes_per_sec}";
 const SPINNER: &str = "{spinner} {msg} ({elapsed})";
 

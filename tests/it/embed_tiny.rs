@@ -23,7 +23,7 @@ fn a_located_tiny_model_loads_but_is_not_the_pinned_one() {
     // Loads fine, but `model status` does not take it for the pinned model.
     let st = status(&found.path);
     assert!(!st.is_ok());
-    assert!(matches!(st.files[0].state, FileState::Present { .. }));
+    assert!(matches!(st.files[0].state, FileState::Mismatch { .. }));
     assert!(matches!(st.files[1].state, FileState::Mismatch { .. }));
     assert!(matches!(st.files[2].state, FileState::Mismatch { .. }));
 }

@@ -21,6 +21,7 @@ mod layout;
 mod lint_rules;
 mod manners;
 mod mastodon_contact;
+mod model;
 mod roundtrip;
 mod templates;
 mod triage_regressions;
