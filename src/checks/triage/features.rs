@@ -1,8 +1,11 @@
 //! What the triage model sees of a draft: hashed words, word pairs and
 //! character 3- to 5-grams of the title and of the body (prose only: code,
 //! links, markup, headings and the form's or template's boilerplate gone),
-//! and, when the sentence-embedding model is there, the meaning of the
-//! title and of the whole text.
+//! their terms as the shared analysis folds them (Mastodon's vocabulary,
+//! and the words of other languages onto the English ones, so that what
+//! was learned from English reports reads a German one too), and, when the
+//! sentence-embedding model is there, the meaning of the title and of the
+//! whole text.
 //!
 //! Facts about a draft's shape (which form, steps given, a version named)
 //! are left out on purpose: on held-out reports they made the model worse,
@@ -107,9 +110,20 @@ pub fn extract(texts: &Texts, config: &Config) -> Extracted {
     let title = text::words::words(&texts.title);
     let mut body = text::words::words(&texts.body);
     body.truncate(config.max_body_words);
-    for (ns, words) in [("t", &title), ("b", &body)] {
+    let lang = text::language(&format!("{}\n{}", texts.title, texts.body));
+    let folded = |t: &str, max: usize| -> Vec<String> {
+        text::terms(t, lang)
+            .into_iter()
+            .take(max)
+            .map(|t| t.term)
+            .collect()
+    };
+    let folded_title = folded(&texts.title, usize::MAX);
+    let folded_body = folded(&texts.body, config.max_body_words);
+    for (ns, words, terms) in [("t", &title, &folded_title), ("b", &body, &folded_body)] {
         let mut counts: HashMap<u32, (f32, String)> = HashMap::new();
-        for name in grams(ns, words, config) {
+        let folded_names = terms.iter().map(|t| format!("{ns}|f{t}"));
+        for name in grams(ns, words, config).into_iter().chain(folded_names) {
             let col = bucket(&name, config.bits);
             counts.entry(col).or_insert((0.0, name)).0 += 1.0;
         }

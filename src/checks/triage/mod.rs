@@ -313,6 +313,15 @@ fn by_word(texts: &Texts, contributions: &[(String, f64)]) -> Vec<((&'static str
             continue;
         };
         let owners: Vec<&String> = match gram.split_at(1) {
+            ("f", g) => words
+                .iter()
+                .filter(|w| {
+                    crate::text::terms(w, crate::text::Lang::English)
+                        .iter()
+                        .any(|t| t.term == g)
+                })
+                .take(3)
+                .collect(),
             ("w", g) => g
                 .split(' ')
                 .filter_map(|x| words.iter().find(|w| *w == x))
