@@ -103,6 +103,7 @@ impl Session {
         let mut s = Session::new(services, forms, form, Some(&spec), start);
         s.saved.draft.title = draft.title.clone();
         s.saved.draft.answers = draft.answers.clone();
+        s.saved.draft.questions = draft.questions;
         let store = &s.store;
         let earlier = saved
             .and_then(|file| store.load(&file.id).ok())
@@ -111,6 +112,7 @@ impl Session {
             // What the file says now wins over the stored copy's answers.
             e.draft.title = draft.title;
             e.draft.answers = draft.answers;
+            e.draft.questions = draft.questions;
             e.instance = start.instance.clone().or(e.instance);
             s.saved = e;
         }

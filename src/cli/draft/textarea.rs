@@ -59,8 +59,7 @@ pub fn ask_textarea(
         let _ = io.out.flush();
     };
     let mut lines: Vec<String> = current.lines().map(str::to_string).collect();
-    if current.trim().is_empty() || (template && is_empty_list(&lines)) {
-        // Nothing worth keeping: typed from the first line.
+    let from_scratch = |io: &mut Io<'_>, partial: &mut dyn FnMut(&str)| {
         say(
             io,
             format!(
@@ -68,7 +67,11 @@ pub fn ask_textarea(
                 help.map(|h| format!(": {h}")).unwrap_or_default()
             ),
         );
-        return typed.lines(Vec::new(), 0, io, partial);
+        typed.lines(Vec::new(), 0, io, partial)
+    };
+    if current.trim().is_empty() || (template && is_empty_list(&lines)) {
+        // Nothing worth keeping: typed from the first line.
+        return from_scratch(io, partial);
     }
     if template {
         // The form's own text, e.g. a checklist to fill in: each line
@@ -125,7 +128,7 @@ pub fn ask_textarea(
                 let at = lines.len();
                 return typed.lines(lines, at, io, partial);
             }
-            _ => return typed.lines(Vec::new(), 0, io, partial),
+            _ => return from_scratch(io, partial),
         }
     }
 }
