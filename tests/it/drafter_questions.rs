@@ -423,3 +423,88 @@ async fn duplicates_show_their_strength_and_stay_readable_at_60_by_15() {
     assert!(screen.contains("#7 is the same problem"), "{screen}");
     assert!(created(&gh).await.is_empty());
 }
+
+#[test]
+fn drafts_are_listed_shown_removed_and_pruned() {
+    use issue_preflight::draft::store::{SavedDraft, Status, Store};
+    use issue_preflight::draft::Answer;
+    let state = tempfile::tempdir().unwrap();
+    let store = Store::at(drafts_dir(state.path()));
+    let mut open = SavedDraft::new("mastodon/mastodon", "1.web_bug_report.yml");
+    open.draft.title = "Pinned posts lose their order".into();
+    open.draft.answers.insert(
+        "Expected behaviour".into(),
+        Answer::Text("They keep it".into()),
+    );
+    store.save(&mut open).unwrap();
+    let mut filed = SavedDraft::new("mastodon/mastodon", "4.feature_request.yml");
+    filed.id = format!("{}-filed", filed.id);
+    filed.draft.title = "Pin a hashtag column".into();
+    filed.status = Status::Filed {
+        url: "https://github.com/mastodon/mastodon/issues/42".into(),
+        number: Some(42),
+    };
+    store.save(&mut filed).unwrap();
+    store.write_side(&filed.id, "paste.txt", "answers").unwrap();
+    let mut empty = SavedDraft::new("mastodon/mastodon", "2.server_bug_report.yml");
+    empty.id = format!("{}-empty", empty.id);
+    store.save(&mut empty).unwrap();
+
+    let run = |args: &[&str]| {
+        let out = crate::support::preflight()
+            .env("XDG_STATE_HOME", state.path())
+            .arg("drafts")
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        (
+            out.status.code(),
+            text,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, list, _) = run(&["list"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(list.lines().count(), 3, "{list}");
+    assert!(
+        list.contains(&open.id) && list.contains("drafting"),
+        "{list}"
+    );
+    assert!(
+        list.contains("filed") && list.contains("(no title)"),
+        "{list}"
+    );
+
+    let (code, shown, _) = run(&["show", &open.id]);
+    assert_eq!(code, Some(0));
+    assert!(
+        shown.contains("### Expected behaviour\nThey keep it"),
+        "{shown}"
+    );
+
+    let (code, _, err) = run(&["show", "../../etc/passwd"]);
+    assert_eq!(code, Some(2), "{err}");
+
+    let (code, pruned, _) = run(&["prune", "--dry-run"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(pruned.matches("would delete").count(), 2, "{pruned}");
+    assert_eq!(store.list().len(), 3, "a dry run deletes nothing");
+    let (code, pruned, _) = run(&["prune"]);
+    assert_eq!(code, Some(0), "{pruned}");
+    let left: Vec<String> = store.list().into_iter().map(|d| d.id).collect();
+    assert_eq!(left, [open.id.clone()]);
+    assert!(
+        std::fs::read_dir(drafts_dir(state.path()))
+            .unwrap()
+            .flatten()
+            .all(|e| e.file_name().to_string_lossy().starts_with(&open.id)),
+        "the files beside a pruned draft go with it"
+    );
+
+    let (code, out, _) = run(&["rm", &open.id]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(store.list().is_empty());
+    let (code, _, err) = run(&["rm", &open.id]);
+    assert_eq!(code, Some(2), "{err}");
+}
