@@ -181,6 +181,17 @@ async fn i_run_it_leads_to_the_troubleshooting_form_whose_checklist_survives() {
     let sent = created(&gh).await;
     assert_eq!(sent.len(), 1, "{out}");
     assert_eq!(sent[0]["type"], "Troubleshooting", "{out}");
+    // GitHub answered with other labels and type: the note names them and why.
+    assert!(
+        out.contains(
+            "Not set on the issue: the label \"status/to triage\" and the issue type \"Troubleshooting\". GitHub left them off without a word"
+        ),
+        "{out}"
+    );
+    assert!(
+        !out.contains("screenshot"),
+        "no screenshot hint for a server's trouble: {out}"
+    );
     let body = sent[0]["body"].as_str().unwrap();
     assert!(
         body.contains(

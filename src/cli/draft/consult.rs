@@ -11,7 +11,7 @@ use super::tell;
 use crate::cli::{w, Failure, Io};
 use inquire::Select;
 use issue_preflight::act::{redirect, troubleshooting_form, Acted, Session};
-use issue_preflight::checks::triage::{has_signal, Redirect, Triage};
+use issue_preflight::checks::triage::{has_signal, Redirect, Triage, Verdict};
 use issue_preflight::checks::Checks;
 use issue_preflight::decision::{decide_with, uncertain};
 use issue_preflight::draft::{Facts, Question, Settled};
@@ -69,7 +69,10 @@ pub fn consult(
         explain_text(t, Redirect::Security, io)?;
         return send_away(services, s, Redirect::Security, io).map(Next::Done);
     }
-    if !walk.asked && has_signal(t) && uncertain(t, policy) {
+    // A server's own trouble on the form for it is where it belongs.
+    let settled_by_form = t.verdict == Verdict::Troubleshooting
+        && troubleshooting_form(&s.forms).is_some_and(|f| f.file == s.form.file);
+    if !walk.asked && !settled_by_form && has_signal(t) && uncertain(t, policy) {
         walk.asked = true;
         let id = s.saved.id.clone();
         w(
