@@ -13,10 +13,10 @@
 
 use crate::checks::dupes::Candidate;
 use crate::checks::lint::Severity;
-use crate::checks::triage::{Redirect, Verdict};
+use crate::checks::triage::{Redirect, Triage, Verdict};
 use crate::checks::Checks;
 use crate::draft::{Facts, Settled};
-pub use crate::policy::{Policy, OFFERED};
+pub use crate::policy::{Policy, OFFERED, QUESTIONS_AT};
 use serde::Serialize;
 
 /// What happens to the draft or issue.
@@ -124,6 +124,17 @@ pub fn decide_with(checks: &Checks, facts: &Facts, policy: &Policy) -> Decision 
     }
 }
 
+/// Whether triage is neither clearly for filing nor clearly for
+/// redirecting, so that the drafter asks what text cannot settle: the
+/// likeliest verdict is support or troubleshooting, or the probability of
+/// support reaches [`QUESTIONS_AT`], and the policy does not redirect the
+/// draft already.
+pub fn uncertain(t: &Triage, policy: &Policy) -> bool {
+    t.redirect_under(policy).is_none()
+        && (matches!(t.verdict, Verdict::Support | Verdict::Troubleshooting)
+            || t.support >= QUESTIONS_AT)
+}
+
 /// (offer, duplicate): the policy's, else those of the ranker head that
 /// scored the candidates.
 pub fn duplicate_thresholds(policy: &Policy, own: &crate::checks::dupes::Thresholds) -> (f64, f64) {
@@ -151,7 +162,6 @@ mod tests {
     use super::*;
     use crate::checks::lint::{Finding, Rule};
     use crate::checks::triage::model::Thresholds;
-    use crate::checks::triage::Triage;
     use crate::issue::IssueState;
 
     /// The model's own thresholds in these tests.
@@ -392,6 +402,20 @@ mod tests {
             decide_with(&bug, &Facts::default(), &p).outcome,
             Outcome::File
         );
+    }
+
+    #[test]
+    fn the_questions_are_for_what_is_neither_clearly_filed_nor_redirected() {
+        let p = Policy::default();
+        let t = |v, support| checks(v, support, 0, &[]).triage;
+        assert!(uncertain(&t(Verdict::Support, 0.4), &p));
+        assert!(uncertain(&t(Verdict::Troubleshooting, 0.1), &p));
+        assert!(uncertain(&t(Verdict::Bug, QUESTIONS_AT), &p));
+        assert!(!uncertain(&t(Verdict::Bug, QUESTIONS_AT - 0.01), &p));
+        assert!(!uncertain(&t(Verdict::Feature, 0.0), &p));
+        // Clearly redirected: nothing to ask.
+        assert!(!uncertain(&t(Verdict::Support, OWN.redirect), &p));
+        assert!(!uncertain(&t(Verdict::Security, 0.5), &p));
     }
 
     #[test]

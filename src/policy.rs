@@ -9,6 +9,11 @@ use std::time::Duration;
 pub const SEARCH_LIMIT: usize = 50;
 /// Candidates shown to a reporter while drafting.
 pub const OFFERED: usize = 3;
+/// Probability of support from which the drafter asks its questions (does
+/// it happen elsewhere, do you run the server, is it your account, could it
+/// be misused) even when support is not the likeliest verdict: text alone
+/// cannot settle support on reports it has never seen, the reporter can.
+pub const QUESTIONS_AT: f64 = 0.25;
 /// How long a Mastodon server gets to say who runs it.
 pub const CONTACT_TIMEOUT: Duration = Duration::from_secs(8);
 /// An index synced longer ago than this is refreshed through the search

@@ -3,8 +3,9 @@
 
 use super::redirect::encode;
 use super::Session;
+use crate::checks::triage::Verdict;
 use crate::draft::store::{now, Status};
-use crate::draft::{answer_for, render, Answers};
+use crate::draft::{answer_for, render, Answers, Facts};
 use crate::error::Error;
 use crate::form::{FieldKind, IssueForm};
 use crate::github::{GitHubError, NewIssue};
@@ -19,9 +20,9 @@ pub enum Filed {
     New {
         number: u64,
         url: String,
-        /// The labels or the issue type asked for are not on the issue
-        /// (no permission to set them).
-        dropped: Vec<&'static str>,
+        /// The labels and the issue type asked for that are not on the
+        /// issue, by name (`label "area/web interface"`), and why.
+        dropped: Option<Dropped>,
         /// A visual bug: a screenshot would help, and only the web page
         /// can take one.
         screenshots: bool,
@@ -38,6 +39,42 @@ pub enum Filed {
         /// Whether this is for lack of a token (rather than `--web`).
         no_token: bool,
     },
+}
+
+/// What GitHub left off a new issue, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dropped {
+    /// `labels "a", "b"`, `issue type "Bug"`.
+    pub what: Vec<String>,
+    pub why: String,
+}
+
+impl Dropped {
+    fn of(created: &crate::github::CreatedIssue, form: &IssueForm, repo: &Repo) -> Option<Dropped> {
+        let quoted = |l: &[String]| {
+            l.iter()
+                .map(|x| format!("\"{x}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut what = Vec::new();
+        if created.dropped_labels {
+            let s = if form.labels.len() == 1 { "" } else { "s" };
+            what.push(format!("label{s} {}", quoted(&form.labels)));
+        }
+        if let Some(t) = form.issue_type.as_ref().filter(|_| created.dropped_type) {
+            what.push(format!("issue type \"{t}\""));
+        }
+        if what.is_empty() {
+            return None;
+        }
+        let why = match created.refused {
+            Some(422) => format!("GitHub refused them (HTTP 422): {repo} may not have them, so the issue was filed without"),
+            Some(status) => format!("GitHub refused them (HTTP {status}): the token may not set them, so the issue was filed without"),
+            None => format!("GitHub left them off without a word: only people with triage access to {repo} can set them"),
+        };
+        Some(Dropped { what, why })
+    }
 }
 
 /// Files the session's draft, through the API when there is a token and
@@ -94,18 +131,14 @@ pub fn file(services: &Services, s: &mut Session, web: bool) -> Result<Filed, Er
                 number: Some(created.number),
             };
             s.save()?;
-            let mut dropped = Vec::new();
-            if created.dropped_labels {
-                dropped.push("labels");
-            }
-            if created.dropped_type {
-                dropped.push("issue type");
-            }
+            let dropped = Dropped::of(&created, &s.form.form, &repo);
+            let doc = s.document();
+            let verdict = crate::checks::triage::triage(&crate::checks::triage_input(&doc)).verdict;
             Ok(Filed::New {
                 number: created.number,
                 url: created.url,
                 dropped,
-                screenshots: wants_screenshots(&s.form.form),
+                screenshots: wants_screenshots(&s.form.form, verdict, &s.saved.draft.questions),
             })
         }
         Err(e) => {
@@ -246,7 +279,14 @@ pub fn paste_sheet(form: &IssueForm, title: &str, answers: &Answers) -> String {
 
 /// Whether the report would gain from a screenshot or a recording: a bug
 /// in a graphical interface.
-pub fn wants_screenshots(form: &IssueForm) -> bool {
+pub fn wants_screenshots(form: &IssueForm, verdict: Verdict, facts: &Facts) -> bool {
+    // An account's or one server's trouble (a suspension, a lock-out) has
+    // nothing to show, whatever form it came through.
+    verdict == Verdict::Bug && facts.own_account != Some(true) && is_visual_form(form)
+}
+
+/// The form of the web interface, or another visual one.
+fn is_visual_form(form: &IssueForm) -> bool {
     let text = format!(
         "{} {} {}",
         form.name,
@@ -291,9 +331,19 @@ mod tests {
             "https://github.com/mastodon/mastodon/issues/new?template=1.web_bug_report.yml&title=Replies%20%26%20threads"
         );
         assert!(!p.complete);
-        assert!(wants_screenshots(&f.form));
+        let none = Facts::default();
+        assert!(wants_screenshots(&f.form, Verdict::Bug, &none));
+        // Not for an account's trouble, even through the web form.
+        assert!(!wants_screenshots(&f.form, Verdict::Support, &none));
+        let own = Facts {
+            own_account: Some(true),
+            ..Facts::default()
+        };
+        assert!(!wants_screenshots(&f.form, Verdict::Bug, &own));
         assert!(!wants_screenshots(
-            &set.find("2.server_bug_report.yml").unwrap().form
+            &set.find("2.server_bug_report.yml").unwrap().form,
+            Verdict::Bug,
+            &none
         ));
     }
 

@@ -12,10 +12,10 @@ pub mod redirect;
 use crate::checks::{named_server, Checks, Scope};
 use crate::decision::{decide_with, Decision, Outcome};
 use crate::draft::store::{parse_draft, SavedDraft, Status, Store};
-use crate::draft::{Document, Draft};
+use crate::draft::{answer_for, Answer, Document, Draft};
 use crate::error::Error;
-use crate::form::{FormSet, LoadedForm};
-use crate::mastodon::{normalize_server, ServerAddr};
+use crate::form::{FieldKind, FormSet, LoadedForm};
+use crate::mastodon::{normalize_server, server_of_handle, servers_in, ServerAddr};
 use crate::services::{Named, Services};
 use std::path::PathBuf;
 
@@ -103,6 +103,7 @@ impl Session {
         let mut s = Session::new(services, forms, form, Some(&spec), start);
         s.saved.draft.title = draft.title.clone();
         s.saved.draft.answers = draft.answers.clone();
+        s.saved.draft.questions = draft.questions;
         let store = &s.store;
         let earlier = saved
             .and_then(|file| store.load(&file.id).ok())
@@ -111,6 +112,7 @@ impl Session {
             // What the file says now wins over the stored copy's answers.
             e.draft.title = draft.title;
             e.draft.answers = draft.answers;
+            e.draft.questions = draft.questions;
             e.instance = start.instance.clone().or(e.instance);
             s.saved = e;
         }
@@ -163,17 +165,105 @@ impl Session {
         self.saved.draft.title.trim().to_string()
     }
 
-    /// The reporter's server and who named it: `--instance` (or what they
-    /// typed when asked) first, else a server the answers name.
+    /// The reporter's server and who named it. On purpose (any address):
+    /// `--instance`, or what they typed when asked. Read from text (public
+    /// addresses only): their handle, the form's instance answer, else the
+    /// first server the title or the other answers name.
     pub fn server(&self) -> Option<(ServerAddr, Named)> {
         if let Some(s) = self.instance.as_deref().or(self.saved.instance.as_deref()) {
             if let Ok(addr) = normalize_server(s) {
                 return Some((addr, Named::ByUser));
             }
         }
-        named_server(&self.document())
+        let doc = self.document();
+        let handle = self.handle.as_deref().and_then(server_of_handle);
+        let mentioned = || {
+            let title = doc.title.clone().unwrap_or_default();
+            let answers = doc
+                .meaningful_fields()
+                .into_iter()
+                .filter(|(label, _)| !is_instance_field(label))
+                .map(|(_, v)| v);
+            std::iter::once(title)
+                .chain(answers)
+                .flat_map(|t| servers_in(&t))
+                .find(|s| normalize_server(s).is_ok())
+        };
+        handle
+            .or_else(|| named_server(&doc))
+            .or_else(mentioned)
             .and_then(|s| normalize_server(&s).ok())
             .map(|addr| (addr, Named::InText))
+    }
+
+    /// Whether the reporter named their server on purpose (`--instance`,
+    /// or typed when asked).
+    pub fn server_given(&self) -> bool {
+        matches!(self.server(), Some((_, Named::ByUser)))
+    }
+
+    /// The reporter typed their server when asked: it may be contacted
+    /// whatever it is, it is kept with the draft, and it answers the
+    /// form's instance field.
+    pub fn set_server(&mut self, typed: &str) -> Result<ServerAddr, Error> {
+        let addr = normalize_server(typed).map_err(|e| Error::Usage(e.to_string()))?;
+        self.instance = Some(typed.trim().to_string());
+        self.saved.instance = self.instance.clone();
+        if let Some(key) = self.instance_field().map(str::to_string) {
+            self.saved
+                .draft
+                .answers
+                .insert(key, Answer::Text(addr.domain.clone()));
+        }
+        Ok(addr)
+    }
+
+    /// The key of the form's field for the reporter's server ("Mastodon
+    /// instance"), if it has one.
+    pub fn instance_field(&self) -> Option<&str> {
+        self.form
+            .form
+            .fields()
+            .find(|f| is_instance_field(f.label) && f.kind == FieldKind::Input)
+            .map(|f| f.key())
+    }
+
+    /// The server's own version, as its About page shows it (`v4.3.1`),
+    /// when the server is known and may be asked.
+    pub fn server_version(&self, services: &Services) -> Option<String> {
+        let (addr, named) = self.server()?;
+        let v = services.contact(&addr, named).ok()?.version?;
+        Some(if v.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("v{v}")
+        } else {
+            v
+        })
+    }
+
+    /// Moves the draft to another form: answers go over by label, the
+    /// title stays, and the walk starts again from the new form's first
+    /// field. Gives the labels of the answers the new form has no field for.
+    pub fn switch_form(&mut self, form: LoadedForm) -> Vec<String> {
+        let old = std::mem::take(&mut self.saved.draft.answers);
+        let mut dropped = Vec::new();
+        for field in self.form.form.fields() {
+            let Some(a) = answer_for(&old, &field).filter(|a| !a.is_empty()) else {
+                continue;
+            };
+            match form.form.field(field.label) {
+                Some(to) if to.kind == field.kind => {
+                    self.saved
+                        .draft
+                        .answers
+                        .insert(to.key().to_string(), a.clone());
+                }
+                _ => dropped.push(field.label.to_string()),
+            }
+        }
+        self.saved.draft.template = form.file.clone();
+        self.saved.next_field = 0;
+        self.form = form;
+        dropped
     }
 
     pub fn is_filed(&self) -> Option<&str> {
@@ -182,6 +272,12 @@ impl Session {
             _ => None,
         }
     }
+}
+
+/// Whether a field asks for the reporter's server ("Mastodon instance").
+pub fn is_instance_field(label: &str) -> bool {
+    let l = label.to_lowercase();
+    l.contains("instance") || l.contains("server address")
 }
 
 /// The form for people who run the server, if the repository has one.

@@ -239,6 +239,7 @@ mod tests {
             about_url: "https://social.example/about".into(),
             rules: vec![],
             api_version: 2,
+            version: None,
         };
         let m = admin_message(&contact, Some("@me@social.example"), &"x".repeat(600));
         assert!(m.contains("I'm @me@social.example on social.example"));

@@ -635,6 +635,7 @@ mod tests {
             about_url: "https://social.example/about".into(),
             rules: vec![],
             api_version: 2,
+            version: None,
         };
         let b = admin_block(Some("social.example"), Some(&c));
         assert!(

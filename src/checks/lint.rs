@@ -448,14 +448,24 @@ fn check_field(
             "write numbered steps, one action each: 1. Open … 2. Click … 3. See …".into(),
         );
     }
-    if is_version_field(label) && !is_mastodon_version(text) {
-        push(
-            Rule::VersionFormat,
-            Severity::Error,
-            format!("`{}` is not a Mastodon version", text.trim()),
-            "copy it from the bottom of the server's About page, e.g. v4.3.1 or 4.4.0-beta.1"
-                .into(),
-        );
+    if is_version_field(label) {
+        match read_version(text) {
+            VersionAnswer::Version(_) => {}
+            VersionAnswer::Unknown => push(
+                Rule::VersionFormat,
+                Severity::Note,
+                "the version is not known".to_string(),
+                "the bottom of the server's About page shows it (e.g. v4.3.1), if you can find it"
+                    .into(),
+            ),
+            VersionAnswer::NotAVersion => push(
+                Rule::VersionFormat,
+                Severity::Error,
+                format!("`{}` is not a Mastodon version", text.trim()),
+                "copy it from the bottom of the server's About page, e.g. v4.3.1 or 4.4.0-beta.1, or write \"I don't know\""
+                    .into(),
+            ),
+        }
     }
 }
 
@@ -509,9 +519,74 @@ pub fn looks_like_steps(text: &str) -> bool {
     sentences >= 2 && words >= 15
 }
 
-fn is_version_field(label: &str) -> bool {
+/// Whether a field asks for the Mastodon version.
+pub fn is_version_field(label: &str) -> bool {
     let l = label.to_lowercase();
     l.contains("mastodon") && l.contains("version")
+}
+
+/// What an answer to "Mastodon version" says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionAnswer {
+    /// A version, normalised: `Mastodon v4.3.1` is `v4.3.1`.
+    Version(String),
+    /// "I don't know", and the like: kept, with a note.
+    Unknown,
+    NotAVersion,
+}
+
+/// Reads an answer to "Mastodon version": a version as [`is_mastodon_version`]
+/// accepts it, after a leading "Mastodon" or "version" (`Mastodon v4.3.1`,
+/// `version: 4.2`); or "I don't know".
+pub fn read_version(text: &str) -> VersionAnswer {
+    let t = text.trim();
+    if is_unknown(t) {
+        return VersionAnswer::Unknown;
+    }
+    let mut rest = t;
+    for word in ["mastodon", "version"] {
+        if rest.len() >= word.len()
+            && rest.is_char_boundary(word.len())
+            && rest[..word.len()].eq_ignore_ascii_case(word)
+        {
+            rest = rest[word.len()..].trim_start_matches([':', ' ', '\t']);
+        }
+    }
+    if !rest.is_empty() && is_mastodon_version(rest) {
+        VersionAnswer::Version(rest.trim().to_string())
+    } else {
+        VersionAnswer::NotAVersion
+    }
+}
+
+/// "I don't know", "dunno", "not sure", "unknown", "?"…
+pub fn is_unknown(text: &str) -> bool {
+    let t: String = text
+        .trim()
+        .to_lowercase()
+        .replace(['\u{2019}', '`'], "'")
+        .chars()
+        .filter(|c| !matches!(c, '.' | '!'))
+        .collect();
+    matches!(
+        t.trim(),
+        "?" | "??"
+            | "???"
+            | "idk"
+            | "dunno"
+            | "unknown"
+            | "not sure"
+            | "no idea"
+            | "n/a"
+            | "don't know"
+            | "dont know"
+            | "do not know"
+            | "i don't know"
+            | "i dont know"
+            | "i do not know"
+            | "i'm not sure"
+            | "im not sure"
+    )
 }
 
 /// `v4.3.1`, `4.4.0-beta.1`, `v4.5.0-nightly.2025-07-11`, `4.3.1+glitch`,
@@ -547,6 +622,8 @@ mod tests {
             "a1b2c3d",
             "main@0123abcd",
             "nightly 2025-07-11",
+            "v4.3.2+glitch",
+            "4.2.10+hometown-1.1.1",
         ] {
             assert!(is_mastodon_version(ok), "{ok}");
         }
@@ -559,6 +636,31 @@ mod tests {
             "",
         ] {
             assert!(!is_mastodon_version(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn version_answers_are_normalised_or_unknown() {
+        let v = |s: &str| VersionAnswer::Version(s.into());
+        assert_eq!(read_version("Mastodon v4.3.1"), v("v4.3.1"));
+        assert_eq!(read_version(" mastodon version: 4.2 "), v("4.2"));
+        assert_eq!(read_version("v4.3.2+glitch"), v("v4.3.2+glitch"));
+        assert_eq!(
+            read_version("4.2.10+hometown-1.1.1"),
+            v("4.2.10+hometown-1.1.1")
+        );
+        assert_eq!(read_version("0123abcd"), v("0123abcd"));
+        for unknown in [
+            "I don't know",
+            "i don\u{2019}t know.",
+            "idk",
+            "?",
+            "Not sure",
+        ] {
+            assert_eq!(read_version(unknown), VersionAnswer::Unknown, "{unknown}");
+        }
+        for bad in ["latest", "Mastodon", "Firefox 139", ""] {
+            assert_eq!(read_version(bad), VersionAnswer::NotAVersion, "{bad}");
         }
     }
 

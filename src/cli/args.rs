@@ -87,6 +87,9 @@ pub enum Command {
     Contact(ContactArgs),
     /// File a saved draft (a draft YAML) after the checks
     Submit(SubmitArgs),
+    /// List, show or delete the drafts `preflight draft` saved
+    #[command(subcommand)]
+    Drafts(DraftsCommand),
     /// Measure triage or duplicate search on a labelled corpus
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -298,6 +301,29 @@ pub struct SubmitArgs {
         hide_env_values = true
     )]
     pub instance: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DraftsCommand {
+    /// The saved drafts, newest first
+    List,
+    /// One draft: where it stands and its answers
+    Show {
+        /// The draft's id, as `preflight drafts list` shows it
+        id: String,
+    },
+    /// Delete drafts, with the files beside them (text handed over, answers to paste)
+    Rm {
+        /// The drafts' ids
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// Delete the drafts that are done (filed or sent elsewhere) or have no answers
+    Prune {
+        /// Only list what would be deleted
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

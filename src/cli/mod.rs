@@ -11,6 +11,7 @@ mod desktop;
 mod docs;
 mod doctor;
 mod draft;
+mod drafts;
 mod dupes;
 mod eval;
 mod index;
@@ -186,6 +187,7 @@ fn dispatch(cli: Cli, io: &mut Io<'_>) -> Outcome {
     match cli.command {
         Command::Draft(args) => draft::run(&global, args, io),
         Command::Submit(args) => submit::run(&global, args, io),
+        Command::Drafts(cmd) => drafts::run(&global, cmd, io),
         Command::Lint(args) => lint::run(&global, args, io),
         Command::Triage(args) => triage::run(&global, args, io),
         Command::Dupes(args) => dupes::run(&global, args, io),

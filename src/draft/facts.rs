@@ -65,6 +65,83 @@ impl Facts {
     }
 }
 
+/// One of the questions the drafter may ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Question {
+    Elsewhere,
+    RunsServer,
+    OwnAccount,
+    Misuse,
+}
+
+/// The most questions one draft is asked.
+pub const MAX_QUESTIONS: usize = 3;
+
+impl Question {
+    /// The question, as the reporter reads it.
+    pub fn text(self) -> &'static str {
+        match self {
+            Question::Elsewhere => "Does it also happen on another server, or when logged out?",
+            Question::RunsServer => "Do you run this server yourself (are you its admin)?",
+            Question::OwnAccount => {
+                "Is it about your own account: logging in, a suspension, e-mail, two-factor?"
+            }
+            Question::Misuse => "Could someone misuse this to see or change what they shouldn't?",
+        }
+    }
+
+    /// One line on why it matters.
+    pub fn why(self) -> &'static str {
+        match self {
+            Question::Elsewhere => {
+                "a problem only one server has is for its admins; one every server has is Mastodon's"
+            }
+            Question::RunsServer => {
+                "an admin's own install has its own form, which asks for logs and versions"
+            }
+            Question::OwnAccount => {
+                "only your server's admins can see and change your account; the developers cannot"
+            }
+            Question::Misuse => "a vulnerability must never be reported in public",
+        }
+    }
+
+    /// Records the answer (`None`: "I don't know").
+    pub fn record(self, facts: &mut Facts, answer: Option<bool>) {
+        let slot = match self {
+            Question::Elsewhere => &mut facts.elsewhere,
+            Question::RunsServer => &mut facts.runs_server,
+            Question::OwnAccount => &mut facts.own_account,
+            Question::Misuse => &mut facts.misuse,
+        };
+        *slot = answer;
+    }
+}
+
+impl Facts {
+    /// The next question worth asking, given the answers so far and the
+    /// questions already asked (in order), or `None` once the answers
+    /// settle the draft or [`MAX_QUESTIONS`] were asked.
+    ///
+    /// First: elsewhere too? A problem every server has is the software's,
+    /// so then only "could it be misused" is left. Otherwise: do you run
+    /// the server (its admin's trouble has its own form)? Not run by them
+    /// and only on their server settles it; else: is it their own account?
+    pub fn next_question(&self, asked: &[Question]) -> Option<Question> {
+        if asked.len() >= MAX_QUESTIONS || self.settle().is_some_and(|s| s != Settled::Software) {
+            return None;
+        }
+        let open = |q: Question| (!asked.contains(&q)).then_some(q);
+        if !asked.contains(&Question::Elsewhere) {
+            return Some(Question::Elsewhere);
+        }
+        if self.elsewhere == Some(true) {
+            return open(Question::Misuse);
+        }
+        open(Question::RunsServer).or_else(|| open(Question::OwnAccount))
+    }
+}
+
 /// Where the answers put a draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Settled {
@@ -81,6 +158,47 @@ pub enum Settled {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Answers `answers` in turn to whatever is asked next; the questions
+    /// asked and the facts.
+    fn interview(answers: &[Option<bool>]) -> (Vec<Question>, Facts) {
+        let mut facts = Facts::default();
+        let mut asked = Vec::new();
+        let mut given = answers.iter();
+        while let Some(q) = facts.next_question(&asked) {
+            let a = *given.next().expect("asked more than the test answers");
+            q.record(&mut facts, a);
+            asked.push(q);
+        }
+        (asked, facts)
+    }
+
+    #[test]
+    fn at_most_three_questions_each_settling_what_it_can() {
+        use Question::*;
+        // Only on my server, which I don't run: settled, two questions.
+        let (asked, f) = interview(&[Some(false), Some(false)]);
+        assert_eq!(asked, [Elsewhere, RunsServer]);
+        assert_eq!(f.settle(), Some(Settled::OwnServer));
+        // I run it: the Troubleshooting form.
+        let (asked, f) = interview(&[Some(false), Some(true)]);
+        assert_eq!(asked, [Elsewhere, RunsServer]);
+        assert_eq!(f.settle(), Some(Settled::Troubleshooting));
+        // Everywhere: only misuse is left to ask.
+        let (asked, f) = interview(&[Some(true), Some(true)]);
+        assert_eq!(asked, [Elsewhere, Misuse]);
+        assert_eq!(f.settle(), Some(Settled::Security));
+        let (_, f) = interview(&[Some(true), Some(false)]);
+        assert_eq!(f.settle(), Some(Settled::Software));
+        // Don't know, don't run it: is it your account?
+        let (asked, f) = interview(&[None, Some(false), Some(true)]);
+        assert_eq!(asked, [Elsewhere, RunsServer, OwnAccount]);
+        assert_eq!(f.settle(), Some(Settled::OwnServer));
+        // Three "don't know": three questions, nothing settled.
+        let (asked, f) = interview(&[None, None, None]);
+        assert_eq!(asked.len(), MAX_QUESTIONS);
+        assert_eq!(f.settle(), None);
+    }
 
     #[test]
     fn what_the_answers_settle() {

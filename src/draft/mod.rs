@@ -11,7 +11,7 @@ pub mod render;
 pub mod store;
 
 pub use document::{Document, FormChoice};
-pub use facts::{Facts, Settled};
+pub use facts::{Facts, Question, Settled, MAX_QUESTIONS};
 pub use render::{render, NO_RESPONSE};
 
 use crate::form::{Field, FieldKind, IssueForm};

@@ -82,6 +82,25 @@ impl SavedDraft {
     }
 }
 
+impl SavedDraft {
+    /// Whether the reporter has given anything yet: a title, an answer,
+    /// or an answer to the drafter's questions. A draft without is not
+    /// worth keeping.
+    pub fn has_answers(&self) -> bool {
+        !self.draft.title.trim().is_empty()
+            || self.draft.answers.values().any(|a| !a.is_empty())
+            || !self.draft.questions.is_empty()
+    }
+
+    /// Filed, or sent elsewhere: nothing left to do with it.
+    pub fn is_done(&self) -> bool {
+        matches!(
+            self.status,
+            Status::Filed { .. } | Status::Redirected { .. }
+        )
+    }
+}
+
 /// The most characters of the form's name an id keeps.
 const MAX_STEM: usize = 64;
 /// The longest id accepted (older drafts may have longer stems than new ones).
@@ -221,6 +240,35 @@ impl Store {
         drafts
     }
 
+    /// Removes draft `id` and the files beside it (the text handed over,
+    /// the answers to paste); gives the files removed.
+    pub fn remove(&self, id: &str) -> Result<Vec<PathBuf>, Error> {
+        let main = self.path(id)?;
+        if !main.is_file() {
+            return Err(Error::state(
+                &main,
+                format!("no saved draft `{id}`; `preflight drafts list` lists them"),
+            ));
+        }
+        let prefix = format!("{id}.");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir)
+            .map_err(|e| Error::state(&self.dir, e))?
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_str()
+                    .is_some_and(|n| n.starts_with(&prefix) && !n[prefix.len()..].contains(".."))
+            })
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        for f in &files {
+            std::fs::remove_file(f).map_err(|e| Error::state(f, e))?;
+        }
+        Ok(files)
+    }
+
     /// Drafts not yet filed or redirected.
     pub fn open_drafts(&self) -> Vec<SavedDraft> {
         self.list()
@@ -267,6 +315,26 @@ mod tests {
             let mode = std::fs::metadata(&side).unwrap().permissions().mode();
             assert_eq!(mode & 0o077, 0, "only the user may read what they drafted");
         }
+    }
+
+    #[test]
+    fn remove_takes_the_draft_and_its_side_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path());
+        let mut d = SavedDraft::new("o/r", "t.yml");
+        assert!(!d.has_answers());
+        d.draft.title = "A title".into();
+        assert!(d.has_answers());
+        store.save(&mut d).unwrap();
+        store.write_side(&d.id, "handover.txt", "x").unwrap();
+        let mut other = SavedDraft::new("o/r", "u.yml");
+        other.id = format!("{}0", d.id);
+        store.save(&mut other).unwrap();
+        let removed = store.remove(&d.id).unwrap();
+        assert_eq!(removed.len(), 2);
+        assert_eq!(store.list().len(), 1, "the other draft stays");
+        assert!(store.remove(&d.id).is_err());
+        assert!(store.remove("../x").is_err());
     }
 
     #[test]

@@ -52,6 +52,10 @@ pub struct CreatedIssue {
     pub dropped_labels: bool,
     /// Same for the issue type.
     pub dropped_type: bool,
+    /// The HTTP status with which GitHub refused the labels or the type
+    /// (the issue was then filed without them); `None` when they were
+    /// dropped without a word, or not dropped.
+    pub refused: Option<u16>,
 }
 
 /// The body of `POST /repos/{o}/{r}/issues`. By hand: octocrab's
@@ -185,8 +189,10 @@ impl GitHub {
         };
         let mut answer = crab.post::<_, Created>(&route, Some(&full)).await;
         let mut retried = false;
+        let mut refused = None;
         if let Err(octocrab::Error::GitHub { source, .. }) = &answer {
             if extras && matches!(source.status_code.as_u16(), 422 | 403) {
+                refused = Some(source.status_code.as_u16());
                 let bare = CreateBody {
                     labels: &[],
                     issue_type: None,
@@ -214,6 +220,7 @@ impl GitHub {
             url: created.issue.html_url.to_string(),
             dropped_labels: !new.labels.is_empty() && (retried || !labels_there),
             dropped_type: new.issue_type.is_some() && (retried || !type_there),
+            refused,
         })
     }
 
@@ -277,6 +284,7 @@ impl GitHub {
                 url: i.html_url.to_string(),
                 dropped_labels: false,
                 dropped_type: false,
+                refused: None,
             }))
     }
 

@@ -25,6 +25,9 @@ pub struct Contact {
     pub rules: Vec<String>,
     /// 2 when `/api/v2/instance` answered, 1 for the older API.
     pub api_version: u8,
+    /// The Mastodon version the server runs, as it says it
+    /// (`4.5.0-nightly.2025-07-11`, `4.3.2+glitch`).
+    pub version: Option<String>,
 }
 
 impl Contact {
@@ -74,6 +77,12 @@ fn clean_email(email: Option<String>) -> Option<String> {
     let e = clean(email.as_deref()?, 320);
     let plausible = e.contains('@') && !e.contains(' ') && !e.starts_with('@') && !e.ends_with('@');
     plausible.then_some(e)
+}
+
+/// A version as a server gives it, made safe: one short word.
+fn clean_version(version: Option<String>) -> Option<String> {
+    let v = clean(version.as_deref()?, 80);
+    (!v.is_empty() && !v.contains(' ')).then_some(v)
 }
 
 fn clean_url(url: &str) -> String {
@@ -136,6 +145,8 @@ pub(super) struct V2 {
     #[serde(default)]
     title: String,
     #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
     contact: Option<V2Contact>,
     #[serde(default)]
     rules: Vec<RawRule>,
@@ -163,6 +174,7 @@ impl V2 {
             about_url: answered.about_url(),
             rules: clean_rules(&self.rules),
             api_version: 2,
+            version: clean_version(self.version),
         }
     }
 }
@@ -172,6 +184,8 @@ pub(super) struct V1 {
     pub(super) uri: String,
     #[serde(default)]
     title: String,
+    #[serde(default)]
+    version: Option<String>,
     #[serde(default)]
     email: Option<String>,
     #[serde(default)]
@@ -196,6 +210,7 @@ impl V1 {
             about_url: answered.about_url(),
             rules: clean_rules(&self.rules),
             api_version: 1,
+            version: clean_version(self.version),
         }
     }
 }
@@ -230,6 +245,7 @@ mod tests {
             about_url: String::new(),
             rules: vec![],
             api_version: 2,
+            version: None,
         };
         assert_eq!(
             c.admin_handle().as_deref(),

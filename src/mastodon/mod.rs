@@ -10,6 +10,7 @@
 //! - `lookup`: the requests, over the shared [`Http`].
 //! - `contact`: the [`Contact`] model, and cleaning what
 //!   servers say before it reaches a terminal.
+//! - [`mention`]: the servers a text names (links, handles, bare domains).
 //!
 //! Who chose the server decides where a lookup may go. A server the user
 //! names on purpose (`--instance`, `preflight contact X`, typed at a
@@ -22,9 +23,11 @@
 mod addr;
 mod contact;
 mod lookup;
+pub mod mention;
 
 pub use addr::{check_public_host_name, check_public_server, is_public_ip, normalize_server};
 pub use contact::{AdminAccount, Contact};
+pub use mention::{server_of_handle, servers_in};
 
 use std::time::Duration;
 

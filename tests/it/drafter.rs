@@ -11,17 +11,17 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::github_json;
 
-const TOKEN: &str = "ghp_drafterTestToken0123456789";
+pub(crate) const TOKEN: &str = "ghp_drafterTestToken0123456789";
 const V2: &str = include_str!("../fixtures/mastodon/instance-v2.json");
 
 /// A GitHub that finds no duplicates and creates issue #42 (or fails with
 /// `create_status`).
-async fn github(create_status: u16) -> MockServer {
+pub(crate) async fn github(create_status: u16) -> MockServer {
     github_finding(create_status, vec![]).await
 }
 
 /// An issue as the search API lists it.
-fn search_item(number: u64, title: &str, body: &str) -> Value {
+pub(crate) fn search_item(number: u64, title: &str, body: &str) -> Value {
     let mut issue = github_json::issue(
         "mastodon/mastodon",
         number,
@@ -35,7 +35,7 @@ fn search_item(number: u64, title: &str, body: &str) -> Value {
 }
 
 /// [`github`], whose search API lists `items`.
-async fn github_finding(create_status: u16, items: Vec<Value>) -> MockServer {
+pub(crate) async fn github_finding(create_status: u16, items: Vec<Value>) -> MockServer {
     let gh = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/search/issues"))
@@ -72,7 +72,7 @@ async fn github_finding(create_status: u16, items: Vec<Value>) -> MockServer {
     gh
 }
 
-async fn mastodon() -> MockServer {
+pub(crate) async fn mastodon() -> MockServer {
     let m = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v2/instance"))
@@ -85,7 +85,7 @@ async fn mastodon() -> MockServer {
 }
 
 /// The create requests GitHub received, as JSON.
-async fn created(gh: &MockServer) -> Vec<Value> {
+pub(crate) async fn created(gh: &MockServer) -> Vec<Value> {
     gh.received_requests()
         .await
         .unwrap_or_default()
@@ -95,7 +95,7 @@ async fn created(gh: &MockServer) -> Vec<Value> {
         .collect()
 }
 
-fn env(cmd: &mut std::process::Command, gh_uri: &str, state: &Path) {
+pub(crate) fn env(cmd: &mut std::process::Command, gh_uri: &str, state: &Path) {
     cmd.env("GITHUB_API_URL", gh_uri)
         .env("GITHUB_TOKEN", TOKEN)
         .env_remove("GH_TOKEN")
@@ -117,11 +117,11 @@ fn issue_preflight_now() -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
-fn drafts_dir(state: &Path) -> PathBuf {
+pub(crate) fn drafts_dir(state: &Path) -> PathBuf {
     state.join("issue-preflight/drafts")
 }
 
-fn saved_drafts(state: &Path) -> Vec<Value> {
+pub(crate) fn saved_drafts(state: &Path) -> Vec<Value> {
     std::fs::read_dir(drafts_dir(state))
         .map(|d| {
             d.flatten()
@@ -139,9 +139,9 @@ fn serde_yaml_to_json(text: &str) -> Value {
 
 /// drafts/web-bug.yml: its title, and the body GitHub makes of it,
 /// written by hand (tests/fixtures/golden/web-bug-typed.md).
-const WEB_BUG_TITLE: &str = "Pinned posts lose their order after editing one";
+pub(crate) const WEB_BUG_TITLE: &str = "Pinned posts lose their order after editing one";
 
-fn web_bug_body() -> String {
+pub(crate) fn web_bug_body() -> String {
     crate::golden::golden("web-bug-typed")
 }
 
@@ -371,7 +371,7 @@ async fn scripted_security_report_is_never_filed() {
 
 /// The existing issue that the web-bug fixture duplicates, word for word,
 /// with a title that tries to drive the terminal.
-fn the_same_issue() -> Value {
+pub(crate) fn the_same_issue() -> Value {
     search_item(
         7,
         "Pinned posts lose their order after editing one \u{1b}[31mred\u{1b}[0m\u{202e}",
@@ -412,22 +412,22 @@ fn without_a_terminal_and_without_answers_it_refuses_instead_of_hanging() {
         .stderr(predicates::str::contains("--answers FILE --no-input"));
 }
 
-mod pty {
+pub(crate) mod pty {
     //! The real binary in a pseudo-terminal, answered key by key.
     use super::*;
     use rexpect::session::{spawn_with_options, Options, PtySession};
 
-    const ENTER: &str = "\r";
+    pub(crate) const ENTER: &str = "\r";
 
     /// Types `text` and Enter. rexpect buffers until a newline, and a raw
     /// terminal's Enter is a carriage return, so flush by hand.
-    fn type_line(p: &mut PtySession, text: &str) {
+    pub(crate) fn type_line(p: &mut PtySession, text: &str) {
         p.send(text).unwrap();
         p.send(ENTER).unwrap();
         p.flush().unwrap();
     }
 
-    fn spawn(gh_uri: &str, state: &Path, args: &[&str]) -> PtySession {
+    pub(crate) fn spawn(gh_uri: &str, state: &Path, args: &[&str]) -> PtySession {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"));
         env(&mut cmd, gh_uri, state);
         cmd.env("TERM", "xterm").arg("draft").args(args);
@@ -442,11 +442,11 @@ mod pty {
 
     /// inquire switches the terminal to raw mode after drawing a prompt;
     /// keys sent before that are dropped, so give it a moment.
-    fn settle() {
+    pub(crate) fn settle() {
         std::thread::sleep(Duration::from_millis(150));
     }
 
-    fn answer(p: &mut PtySession, prompt: &str, text: &str) {
+    pub(crate) fn answer(p: &mut PtySession, prompt: &str, text: &str) {
         p.exp_string(prompt)
             .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
         settle();
@@ -455,7 +455,7 @@ mod pty {
 
     /// A textarea without an editor: one line at a time, then an empty
     /// line (numbered templates get their numbers from the drafter).
-    fn lines(p: &mut PtySession, lines: &[&str]) {
+    pub(crate) fn lines(p: &mut PtySession, lines: &[&str]) {
         p.exp_string("an empty line ends the answer").unwrap();
         for l in lines {
             p.exp_string("? |").unwrap();
@@ -467,21 +467,21 @@ mod pty {
         type_line(p, "");
     }
 
-    fn exit_code(p: &mut PtySession) -> Option<i32> {
+    pub(crate) fn exit_code(p: &mut PtySession) -> Option<i32> {
         match p.process_mut().wait().unwrap() {
             rexpect::process::WaitStatus::Exited(_, c) => Some(c),
             _ => None,
         }
     }
 
-    const STEPS: [&str; 3] = [
+    pub(crate) const STEPS: [&str; 3] = [
         "Pin three posts on your profile",
         "Edit the text of the second pinned post",
         "Reload the profile page",
     ];
 
     /// Title, steps, expected: the first half of the web-bug fixture.
-    fn first_half(p: &mut PtySession) {
+    pub(crate) fn first_half(p: &mut PtySession) {
         answer(
             p,
             "Title:",
@@ -496,7 +496,7 @@ mod pty {
     }
 
     /// The rest of the web-bug fixture, from `Actual behaviour` on.
-    fn second_half(p: &mut PtySession) {
+    pub(crate) fn second_half(p: &mut PtySession) {
         answer(
             p,
             "Actual behaviour",
@@ -512,7 +512,7 @@ mod pty {
         lines(p, &[]);
     }
 
-    async fn check_filed_like_the_fixture(gh: &MockServer) {
+    pub(crate) async fn check_filed_like_the_fixture(gh: &MockServer) {
         let sent = created(gh).await;
         assert_eq!(sent.len(), 1);
         assert_eq!(sent[0]["title"], WEB_BUG_TITLE);
@@ -561,8 +561,13 @@ mod pty {
                 &["--template", "web_bug_report", "--instance", &murl],
             );
             answer(&mut p, "Title:", "I can't log in to my account anymore");
-            // Said before the rest of the form is written.
-            p.exp_string("a question for your own server's admin")
+            // Asked before the rest of the form is written: text alone
+            // cannot settle it, the reporter can.
+            p.exp_string("the text alone cannot tell").unwrap();
+            answer(&mut p, "another server, or when logged out?", "No");
+            answer(&mut p, "Do you run this server yourself", "No");
+            // The reason comes before the offer.
+            p.exp_string("it happens only on your server, which you don't run")
                 .unwrap();
             answer(&mut p, "Go there now instead of filing here?", "y");
             answer(
@@ -677,18 +682,18 @@ mod pty {
         assert_eq!(drafts[0]["answers"]["Operating system"], "Fedora 41");
     }
 
-    const DOWN: &str = "\x1b[B";
+    pub(crate) const DOWN: &str = "\x1b[B";
 
     /// rexpect hands the terminal's bytes over one char each: read them
     /// back as the UTF-8 they are.
-    fn utf8(out: &str) -> String {
+    pub(crate) fn utf8(out: &str) -> String {
         let bytes: Vec<u8> = out.chars().map(|c| c as u32 as u8).collect();
         String::from_utf8_lossy(&bytes).into_owned()
     }
-    const SPACE: &str = " ";
+    pub(crate) const SPACE: &str = " ";
 
     /// Sends keys to a prompt once it is drawn.
-    fn keys(p: &mut PtySession, prompt: &str, keys: &[&str]) {
+    pub(crate) fn keys(p: &mut PtySession, prompt: &str, keys: &[&str]) {
         p.exp_string(prompt)
             .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
         settle();
@@ -740,7 +745,7 @@ mod pty {
             second_half(&mut p);
             answer(&mut p, "Ready. What now?", "Edit an answer");
             answer(&mut p, "Which answer?", "Detailed description");
-            answer(&mut p, "Keep this answer?", "n");
+            answer(&mut p, "Keep this answer?", "write it again");
             lines(
                 &mut p,
                 &["This is a stored XSS vulnerability: an attacker can run script in other people's sessions."],

@@ -8,6 +8,7 @@ mod cli_errors;
 mod contract;
 mod doctor;
 mod drafter;
+mod drafter_questions;
 #[cfg(feature = "embed")]
 mod embed_reference;
 #[cfg(feature = "embed")]

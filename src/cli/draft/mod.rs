@@ -4,9 +4,12 @@
 //! library's (`act::Session`, `checks::Checks`, `decision::decide`); this
 //! asks the questions and tells the reporter what happened.
 
+mod consult;
+mod line;
 mod prompts;
 mod review;
 mod tell;
+mod textarea;
 mod walk;
 
 use super::args::{DraftArgs, Global};
@@ -106,6 +109,26 @@ pub fn scripted(services: &Services, mut s: Session, web: bool, io: &mut Io<'_>)
     let submitted = act::submit(services, &mut s, web)?;
     show_checks(&submitted.checks, &submitted.decision, io)?;
     tell::acted(&submitted.acted, &s.saved.id, false, io)
+}
+
+/// The terminal's width in columns (80 when it cannot be told).
+pub fn term_width() -> usize {
+    #[cfg(unix)]
+    {
+        // SAFETY: TIOCGWINSZ fills the winsize it is given, nothing else.
+        let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
+        for fd in [libc::STDOUT_FILENO, libc::STDERR_FILENO, libc::STDIN_FILENO] {
+            // SAFETY: as above; a descriptor that is no terminal fails.
+            if unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) } == 0 && ws.ws_col > 0 {
+                return usize::from(ws.ws_col);
+            }
+        }
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|c| *c > 0)
+        .unwrap_or(80)
 }
 
 /// The checks' findings, for people.

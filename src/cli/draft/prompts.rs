@@ -1,30 +1,39 @@
-//! The questions, with inquire: picking a form or a draft, the title, and
-//! each kind of field. Every prompt that is aborted says where the draft is.
+//! The questions: picking a form or a draft, the title, and each kind of
+//! field. Lines of text are read with the line editor ([`super::line`]),
+//! choices with inquire. Esc goes back a step; a prompt stopped with Ctrl-C
+//! says where the draft is.
 
 use super::super::Io;
+use super::line::{Asked, Check, Line, NoAnswer};
+use super::textarea::ask_textarea;
 use inquire::validator::Validation;
-use inquire::{Confirm, Editor, InquireError, MultiSelect, Select, Text};
-use issue_preflight::checks::lint::{is_generic_title, is_mastodon_version, MAX_TITLE_CHARS};
-use issue_preflight::draft::render::normalize;
+use inquire::{Confirm, MultiSelect, Select};
+use issue_preflight::checks::lint::{
+    is_generic_title, is_version_field, read_version, VersionAnswer, MAX_TITLE_CHARS,
+};
 use issue_preflight::draft::store::{SavedDraft, Store};
 use issue_preflight::draft::Answer;
 use issue_preflight::form::{Field, FieldKind, FormSet, IssueForm, LoadedForm};
 use issue_preflight::text::printable;
 use issue_preflight::Error;
 
-/// Maps an aborted prompt to an error that says where the draft is.
-pub fn stopped(e: InquireError, id: Option<&str>) -> Error {
+/// Maps a prompt that ended without an answer to an error that says
+/// where the draft is.
+pub fn stopped(e: NoAnswer, id: Option<&str>) -> Error {
     let saved = id.map_or(String::new(), |id| {
         format!("; your answers are saved: `preflight draft --resume {id}` continues")
     });
     match e {
-        InquireError::OperationInterrupted | InquireError::OperationCanceled => {
-            Error::Interrupted(format!("stopped{saved}"))
-        }
-        InquireError::NotTTY => {
-            Error::Usage("no terminal to ask questions on; pass --answers FILE --no-input".into())
-        }
-        other => Error::Usage(format!("the prompt failed: {other}{saved}")),
+        NoAnswer::Back | NoAnswer::Interrupted => Error::Interrupted(format!("stopped{saved}")),
+        NoAnswer::Failed(why) => Error::Usage(format!("the prompt failed: {why}{saved}")),
+    }
+}
+
+/// Yes or no; Esc is "no".
+pub fn confirm(question: &str, default: bool) -> Asked<bool> {
+    match Confirm::new(question).with_default(default).prompt() {
+        Err(inquire::InquireError::OperationCanceled) => Ok(false),
+        other => other.map_err(NoAnswer::from),
     }
 }
 
@@ -41,7 +50,7 @@ pub fn choose_form(set: &FormSet) -> Result<LoadedForm, Error> {
     let chosen = Select::new("Which form fits your report?", options)
         .with_help_message("questions about your own account or server are answered by your server's admin, not here")
         .prompt()
-        .map_err(|e| stopped(e, None))?;
+        .map_err(|e| stopped(e.into(), None))?;
     Ok(chosen.0.clone())
 }
 
@@ -77,54 +86,58 @@ pub fn pick_draft(store: &Store, id: &str) -> Result<SavedDraft, Error> {
     Ok(
         Select::new("Which draft?", open.into_iter().map(Item).collect())
             .prompt()
-            .map_err(|e| stopped(e, None))?
+            .map_err(|e| stopped(e.into(), None))?
             .0,
     )
 }
 
-/// The reporter's handle, for the admin's message.
-pub fn handle() -> Result<Option<String>, Error> {
-    let h = Text::new(
+/// The reporter's handle, for the admin's message (Esc or Enter skips).
+pub fn handle(color: bool) -> Result<Option<String>, Error> {
+    let h = Line::new(
         "Your account on that server, for the admin's message (e.g. @you@example.social):",
     )
-    .with_help_message(
+    .help(Some(
         "it goes only into the message for your admin, never into a public issue; Enter to skip",
-    )
-    .prompt_skippable()
-    .map_err(|e| stopped(e, None))?;
-    Ok(h.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
+    ))
+    .color(color)
+    .ask();
+    match h {
+        Ok(h) => Ok(Some(h.trim().to_string()).filter(|s| !s.is_empty())),
+        Err(NoAnswer::Back) => Ok(None),
+        Err(e) => Err(stopped(e, None)),
+    }
 }
 
-pub fn ask_title(form: &IssueForm, current: &str) -> Result<String, InquireError> {
+/// The title: something that tells this problem apart.
+pub fn ask_title(form: &IssueForm, current: &str, color: bool) -> Asked<String> {
     let prefix = form.title.clone().unwrap_or_default();
     let initial = if current.trim().is_empty() {
         prefix.clone()
     } else {
         current.to_string()
     };
-    Text::new("Title:")
-        .with_initial_value(&initial)
-        .with_help_message(
+    Line::new("Title:")
+        .initial(&initial)
+        .help(Some(
             "a few words that tell this problem apart, e.g. `Replies land at the top of threads`",
-        )
-        .with_validator(move |t: &str| {
+        ))
+        .color(color)
+        .check(move |t: &str| {
             let t = t.trim();
-            Ok(
-                if t.is_empty() || (!prefix.trim().is_empty() && t == prefix.trim()) {
-                    Validation::Invalid("say in a few words what goes wrong".into())
-                } else if is_generic_title(t.strip_prefix(prefix.trim()).unwrap_or(t)) {
-                    Validation::Invalid(
-                        "that title would fit any issue; name what you did and what went wrong"
-                            .into(),
-                    )
-                } else if t.chars().count() > MAX_TITLE_CHARS {
-                    Validation::Invalid(format!("at most {MAX_TITLE_CHARS} characters").into())
-                } else {
-                    Validation::Valid
-                },
-            )
+            if t.is_empty() || (!prefix.trim().is_empty() && t == prefix.trim()) {
+                Check::Invalid("say in a few words what goes wrong".into())
+            } else if is_generic_title(t.strip_prefix(prefix.trim()).unwrap_or(t)) {
+                Check::Invalid(
+                    "that title would fit any issue; name what you did and what went wrong".into(),
+                )
+            } else if t.chars().count() > MAX_TITLE_CHARS {
+                Check::Invalid(format!("at most {MAX_TITLE_CHARS} characters"))
+            } else {
+                Check::Ok
+            }
         })
-        .prompt()
+        .ask()
+        .map(|t| t.trim().to_string())
 }
 
 /// Asks one field. `partial` receives a long answer while it is being
@@ -134,7 +147,7 @@ pub fn ask_field(
     current: Option<&Answer>,
     io: &mut Io<'_>,
     partial: &mut dyn FnMut(&str),
-) -> Result<Answer, InquireError> {
+) -> Asked<Answer> {
     // A form is someone else's text: shown through the sanitiser.
     let label = format!(
         "{}{}",
@@ -142,35 +155,26 @@ pub fn ask_field(
         if field.required { "" } else { " (optional)" }
     );
     let help = field.description.map(|d| printable(d.trim()));
+    let color = io.style.color;
     match field.kind {
         FieldKind::Input => {
             let initial = current.map(Answer::as_text).unwrap_or_default();
-            let required = field.required;
-            let version = {
-                let l = field.label.to_lowercase();
-                l.contains("mastodon") && l.contains("version")
-            };
-            let mut p = Text::new(&label)
-                .with_initial_value(&initial)
-                .with_validator(move |t: &str| {
-                    Ok(if required && t.trim().is_empty() {
-                        Validation::Invalid("this answer is required".into())
-                    } else if version && !t.trim().is_empty() && !is_mastodon_version(t) {
-                        Validation::Invalid(
-                            "a Mastodon version, as on the server's About page, e.g. v4.3.1".into(),
-                        )
-                    } else {
-                        Validation::Valid
-                    })
-                });
             let placeholder = field.placeholder.map(printable);
-            if let Some(ph) = &placeholder {
-                p = p.with_placeholder(ph);
-            }
-            if let Some(h) = &help {
-                p = p.with_help_message(h);
-            }
-            Ok(Answer::Text(p.prompt()?.trim().to_string()))
+            let required = field.required;
+            let version = is_version_field(field.label);
+            let prompt = format!("{label}:");
+            let typed = Line::new(&prompt)
+                .initial(&initial)
+                .placeholder(placeholder.as_deref())
+                .help(help.as_deref())
+                .color(color)
+                .check(move |t: &str| check_input(t, required, version))
+                .ask()?;
+            let typed = typed.trim().to_string();
+            Ok(Answer::Text(match read_version(&typed) {
+                VersionAnswer::Version(v) if version => v,
+                _ => typed,
+            }))
         }
         FieldKind::Textarea => ask_textarea(field, &label, help.as_deref(), current, io, partial),
         FieldKind::Dropdown => {
@@ -261,6 +265,25 @@ pub fn ask_field(
     }
 }
 
+/// The check of a one-line answer: a required one may not be empty; a
+/// Mastodon version is one as lint reads it (`Mastodon v4.3.1`, a fork's,
+/// a nightly build, a commit), or "I don't know".
+pub fn check_input(t: &str, required: bool, version: bool) -> Check {
+    if t.trim().is_empty() {
+        return if required {
+            Check::Invalid("this answer is required (Esc goes back, Ctrl-C saves and stops)".into())
+        } else {
+            Check::Ok
+        };
+    }
+    if version && read_version(t) == VersionAnswer::NotAVersion {
+        return Check::Invalid(
+            "not a Mastodon version: copy it from the bottom of the server's About page (e.g. v4.3.1), or type \"I don't know\"".into(),
+        );
+    }
+    Check::Ok
+}
+
 const NO_ANSWER: &str = "(no answer)";
 
 /// An option of a form: its text as given, shown through the sanitiser.
@@ -279,80 +302,26 @@ impl std::fmt::Display for Shown {
     }
 }
 
-/// A textarea: the reporter's editor where one is set, else line by line.
-fn ask_textarea(
-    field: &Field<'_>,
-    label: &str,
-    help: Option<&str>,
-    current: Option<&Answer>,
-    io: &mut Io<'_>,
-    partial: &mut dyn FnMut(&str),
-) -> Result<Answer, InquireError> {
-    let current = current.map(Answer::as_text).unwrap_or_default();
-    let has_editor = ["VISUAL", "EDITOR"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
-    if has_editor {
-        let mut p = Editor::new(label)
-            .with_predefined_text(&current)
-            .with_file_extension(".md");
-        if let Some(h) = help {
-            p = p.with_help_message(h);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_version_check_lets_every_honest_answer_through() {
+        for ok in [
+            "Mastodon v4.3.1",
+            "v4.3.2+glitch",
+            "4.2.10+hometown-1.1.1",
+            "v4.5.0-nightly.2025-07-11",
+            "0123abcd",
+            "I don't know",
+        ] {
+            assert_eq!(check_input(ok, true, true), Check::Ok, "{ok}");
         }
-        let required = field.required;
-        let p = p.with_validator(move |t: &str| {
-            Ok(if required && t.trim().is_empty() {
-                Validation::Invalid("this answer is required".into())
-            } else {
-                Validation::Valid
-            })
-        });
-        return Ok(Answer::Text(normalize(&p.prompt()?)));
-    }
-    // No editor: a line at a time. A prefilled answer that is not just the
-    // form's template can be kept as it is.
-    let template = field
-        .value
-        .is_some_and(|v| normalize(v) == normalize(&current));
-    if !current.trim().is_empty() && !template {
-        let shown: Vec<String> = current.lines().map(printable).collect();
-        let _ = writeln!(io.out, "{label} — current answer:\n{}", shown.join("\n"));
-        let _ = io.out.flush();
-        if Confirm::new("Keep this answer?")
-            .with_default(true)
-            .prompt()?
-        {
-            return Ok(Answer::Text(current));
-        }
-    }
-    let numbered = field
-        .value
-        .is_some_and(|v| v.trim_start().starts_with("1."));
-    let _ = writeln!(
-        io.out,
-        "{label}{}\n  (one line at a time; an empty line ends the answer)",
-        help.map(|h| format!(": {h}")).unwrap_or_default()
-    );
-    let _ = io.out.flush();
-    loop {
-        let mut lines: Vec<String> = Vec::new();
-        loop {
-            let prefix = if numbered {
-                format!("{}. ", lines.len() + 1)
-            } else {
-                String::new()
-            };
-            let line = Text::new("|").with_initial_value(&prefix).prompt()?;
-            let bare = line.trim();
-            if bare.is_empty() || (numbered && bare == prefix.trim()) {
-                break;
-            }
-            lines.push(line.trim_end().to_string());
-            partial(&lines.join("\n"));
-        }
-        if !lines.is_empty() || !field.required {
-            return Ok(Answer::Text(lines.join("\n")));
-        }
-        let _ = writeln!(io.out, "  This answer is required.");
+        assert!(
+            matches!(check_input("latest", true, true), Check::Invalid(m) if m.contains("I don't know"))
+        );
+        assert!(matches!(check_input(" ", true, false), Check::Invalid(_)));
+        assert_eq!(check_input("", false, true), Check::Ok);
     }
 }

@@ -1,27 +1,35 @@
 //! The last step of a drafting session: the preview, edits, and filing.
 
-use super::prompts::{ask_field, ask_title, stopped};
-use super::walk::send_away;
+use super::consult::send_away;
+use super::line::NoAnswer;
+use super::prompts::{ask_field, ask_title, confirm, stopped};
 use super::{show_checks, tell};
 use crate::cli::{exit, w, Failure, Io, Outcome};
 use inquire::Select;
 use issue_preflight::act::{file, Acted, Session};
 use issue_preflight::checks::triage::Redirect;
 use issue_preflight::checks::Checks;
-use issue_preflight::decision::decide;
+use issue_preflight::decision::decide_with;
 use issue_preflight::draft::store::Status;
 use issue_preflight::draft::{answer_for, render, Answer};
 use issue_preflight::services::Services;
 use issue_preflight::text::printable;
 
-/// Lint, preview, edits, and filing.
-pub fn review(services: &Services, mut s: Session, web: bool, io: &mut Io<'_>) -> Outcome {
+/// Lint, preview, edits, and filing. `declined`: why the draft looked like
+/// it belonged elsewhere, when the reporter chose to go on with it.
+pub fn review(
+    services: &Services,
+    mut s: Session,
+    web: bool,
+    declined: Option<String>,
+    io: &mut Io<'_>,
+) -> Outcome {
     let form = s.form.form.clone();
     let id = s.saved.id.clone();
     let mut last_preview: Option<String> = None;
     loop {
         let checks = Checks::local(services, &s.forms, &s.document());
-        let decision = decide(&checks, services.policy());
+        let decision = decide_with(&checks, &s.saved.draft.questions, services.policy());
         // Whatever was answered before: a vulnerability is never filed.
         if decision.redirect == Some(Redirect::Security) {
             return send_away(services, &mut s, Redirect::Security, io);
@@ -46,6 +54,12 @@ pub fn review(services: &Services, mut s: Session, web: bool, io: &mut Io<'_>) -
             w(io.out, "")?;
             show_checks(&checks, &decision, io)?;
         }
+        if let Some(why) = &declined {
+            w(
+                io.out,
+                format!("\nReminder: you chose to file this although {why}."),
+            )?;
+        }
         let blocked = decision.errors > 0;
         let mut options = Vec::new();
         if !blocked {
@@ -59,25 +73,45 @@ pub fn review(services: &Services, mut s: Session, web: bool, io: &mut Io<'_>) -
         } else {
             "Ready. What now?"
         };
-        let pick = Select::new(msg, options)
-            .prompt()
-            .map_err(|e| stopped(e, Some(&id)))?;
+        let pick = match Select::new(msg, options).prompt() {
+            Ok(p) => p,
+            // Esc: leave, after asking.
+            Err(e) => match NoAnswer::from(e) {
+                NoAnswer::Back => {
+                    if confirm("Leave now? Your answers are saved.", false)
+                        .map_err(|e| stopped(e, Some(&id)))?
+                    {
+                        "Save and quit".to_string()
+                    } else {
+                        continue;
+                    }
+                }
+                other => return Err(stopped(other, Some(&id)).into()),
+            },
+        };
         match pick.as_str() {
             "File it" => {
                 let filed = file::file(services, &mut s, web)?;
                 return tell::acted(&Acted::Filed(filed), &id, true, io);
             }
             "Edit the title" => {
-                s.saved.draft.title =
-                    ask_title(&form, &s.saved.draft.title).map_err(|e| stopped(e, Some(&id)))?;
+                match ask_title(&form, &s.saved.draft.title, io.style.color) {
+                    Ok(t) => s.saved.draft.title = t,
+                    Err(NoAnswer::Back) => continue,
+                    Err(e) => return Err(stopped(e, Some(&id)).into()),
+                }
                 s.save()?;
             }
             "Edit an answer" => {
                 // Labels are the form's text: shown sanitised, picked by place.
                 let labels: Vec<String> = form.fields().map(|f| printable(f.label)).collect();
-                let picked = Select::new("Which answer?", labels)
-                    .raw_prompt()
-                    .map_err(|e| stopped(e, Some(&id)))?;
+                let picked = match Select::new("Which answer?", labels).raw_prompt() {
+                    Ok(p) => p,
+                    Err(e) => match NoAnswer::from(e) {
+                        NoAnswer::Back => continue,
+                        other => return Err(stopped(other, Some(&id)).into()),
+                    },
+                };
                 let field = form
                     .fields()
                     .nth(picked.index)
@@ -91,8 +125,11 @@ pub fn review(services: &Services, mut s: Session, web: bool, io: &mut Io<'_>) -
                         .insert(key.clone(), Answer::Text(text.to_string()));
                     let _ = s.save();
                 };
-                let a = ask_field(&field, current.as_ref(), io, &mut keep)
-                    .map_err(|e| stopped(e, Some(&id)))?;
+                let a = match ask_field(&field, current.as_ref(), io, &mut keep) {
+                    Ok(a) => a,
+                    Err(NoAnswer::Back) => continue,
+                    Err(e) => return Err(stopped(e, Some(&id)).into()),
+                };
                 s.saved.draft.answers.insert(field.key().to_string(), a);
                 s.save()?;
             }
@@ -130,5 +167,12 @@ fn preview_text(s: &Session) -> String {
     out.push('\n');
     out.push_str(&render(f, &s.saved.draft.answers));
     out.push('\n');
+    let answers = s.saved.draft.questions.lines();
+    if !answers.is_empty() {
+        out.push_str("\nYour answers to the drafter's questions (not part of the issue):\n");
+        for a in answers {
+            out.push_str(&format!("  {a}\n"));
+        }
+    }
     out
 }

@@ -55,12 +55,13 @@ fn filed(f: &Filed, interactive: bool, io: &mut Io<'_>) -> Result<i32, Failure> 
             screenshots,
         } => {
             w(io.out, format!("Filed #{number}: {}", p(url)))?;
-            if !dropped.is_empty() {
+            if let Some(d) = dropped {
                 w(
                     io.out,
                     format!(
-                        "The {} could not be set (no permission to set them); maintainers will add them.",
-                        dropped.join(" and the ")
+                        "Not set on the issue: the {}. {}; maintainers will add them.",
+                        p(&d.what.join(" and the ")),
+                        p(&d.why)
                     ),
                 )?;
             }
