@@ -18,7 +18,12 @@
 //!
 //! Threads: candle's matrix products use `RAYON_NUM_THREADS` threads when it
 //! is set, else one per physical core, in candle's own pool; tokenising uses
-//! rayon's global pool. The library never prints.
+//! rayon's global pool. Candle reads no other setting, so only the caller
+//! can choose (set the variable before the first embedding). On a 2-core
+//! machine shared with builds, `RAYON_NUM_THREADS=1` was faster than the
+//! default 2 for everything but a lone short title (examples/embed_bench.rs).
+//!
+//! The library never prints.
 
 mod error;
 mod fetch;

@@ -201,3 +201,9 @@ fn the_tiny_model_is_reproducible() {
     }
     assert_eq!(load(&a).model_id(), load(&b).model_id());
 }
+
+#[test]
+fn embedder_can_be_shared_across_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Embedder>();
+}
