@@ -170,11 +170,7 @@ fn report(head: &str, examples: &[train::Example], verdicts: &[Triage]) {
     let judged: Vec<Judged> = examples
         .iter()
         .zip(verdicts)
-        .map(|(e, t)| Judged {
-            record: &e.record,
-            verdict: t.verdict,
-            confidence: t.confidence,
-        })
+        .map(|(e, t)| Judged::of(&e.record, t))
         .collect();
     println!("\n== {head}, cross-validated ==\n{}", Tally::of(&judged));
 }

@@ -106,11 +106,7 @@ fn tally(examples: &[Example], verdicts: &[Triage]) -> Tally {
     let judged: Vec<Judged> = examples
         .iter()
         .zip(verdicts)
-        .map(|(e, t)| Judged {
-            record: &e.record,
-            verdict: t.verdict,
-            confidence: t.confidence,
-        })
+        .map(|(e, t)| Judged::of(&e.record, t))
         .collect();
     Tally::of(&judged)
 }

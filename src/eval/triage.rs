@@ -2,10 +2,13 @@
 //! the corpus kind, columns the verdict), precision and recall per verdict,
 //! and the headline: support precision (every support verdict on another
 //! kind is wrong, troubleshooting and `other` included) and recall, on all
-//! reports and on the clear ones (kind said by a maintainer or the labels).
+//! reports and on the clear ones (kind said by a maintainer or the labels);
+//! and what the product does with it: the reports sent to their admin,
+//! support being above the redirect threshold.
 
-use crate::checks::triage::Verdict;
+use crate::checks::triage::{Redirect, Triage, Verdict};
 use crate::corpus::Record;
+use crate::policy::Policy;
 
 /// Corpus kinds, in row order.
 pub const KINDS: [&str; 6] = [
@@ -58,6 +61,24 @@ pub struct Judged<'a> {
     pub record: &'a Record,
     pub verdict: Verdict,
     pub confidence: f64,
+    /// Whether the reporter would be sent to their admin or to
+    /// Discussions: what the tool does, not only what it thinks.
+    pub sent_away: bool,
+}
+
+impl<'a> Judged<'a> {
+    /// A triage of `record`, sent away under the model's own thresholds.
+    pub fn of(record: &'a Record, t: &Triage) -> Judged<'a> {
+        Judged {
+            record,
+            verdict: t.verdict,
+            confidence: t.confidence,
+            sent_away: matches!(
+                t.redirect_under(&Policy::default()),
+                Some(Redirect::InstanceAdmin | Redirect::Discussions)
+            ),
+        }
+    }
 }
 
 /// The tally of an evaluation.
@@ -67,6 +88,9 @@ pub struct Tally {
     pub matrix: [[usize; 6]; 6],
     /// The same for clear reports only.
     pub clear: [[usize; 6]; 6],
+    /// Reports sent away, by kind; and the clear ones.
+    pub sent: [usize; 6],
+    pub sent_clear: [usize; 6],
     pub unknown_kind: usize,
     pub misses: Vec<Miss>,
 }
@@ -87,6 +111,12 @@ impl Tally {
             t.matrix[k][c] += 1;
             if j.record.is_clear() {
                 t.clear[k][c] += 1;
+            }
+            if j.sent_away {
+                t.sent[k] += 1;
+                if j.record.is_clear() {
+                    t.sent_clear[k] += 1;
+                }
             }
             if kind_of(j.verdict) != k {
                 t.misses.push(Miss {
@@ -140,6 +170,15 @@ impl Tally {
         (
             ratio(hits, Self::sent_away(m, None)),
             ratio(hits, m[0].iter().sum()),
+        )
+    }
+
+    /// (precision, recall on the clear reports) of actually sending
+    /// reporters away: the figure a redirect's threshold is chosen for.
+    pub fn redirected(&self) -> (Option<f64>, Option<f64>) {
+        (
+            ratio(self.sent[0], self.sent.iter().sum()),
+            ratio(self.sent_clear[0], self.clear[0].iter().sum()),
         )
     }
 
@@ -210,6 +249,14 @@ impl std::fmt::Display for Tally {
             f(pc),
             f(rc)
         )?;
+        let (ps, rs) = self.redirected();
+        writeln!(
+            out,
+            "sent away (above the redirect threshold): {} reports, precision {} recall {} (clear)",
+            self.sent.iter().sum::<usize>(),
+            f(ps),
+            f(rs)
+        )?;
         if out.alternate() && !self.misses.is_empty() {
             writeln!(out, "\nmisses:")?;
             for m in &self.misses {
@@ -255,10 +302,13 @@ mod tests {
         let judged: Vec<Judged> = recs
             .iter()
             .zip(verdicts)
-            .map(|(record, verdict)| Judged {
+            .enumerate()
+            .map(|(i, (record, verdict))| Judged {
                 record,
                 verdict,
                 confidence: 0.9,
+                // The first and the fourth are sure enough to send away.
+                sent_away: i == 0 || i == 3,
             })
             .collect();
         let t = Tally::of(&judged);
@@ -269,6 +319,8 @@ mod tests {
         assert_eq!(t.precision(Verdict::Bug), Some(0.5));
         assert_eq!(t.recall(Verdict::Bug), Some(1.0));
         assert_eq!(t.misses.len(), 3);
+        // Of two sent away, one was support; the one clear support was.
+        assert_eq!(t.redirected(), (Some(0.5), Some(1.0)));
         assert!(t
             .to_string()
             .contains("support, all reports:   precision 0.33 recall 0.50"));

@@ -33,7 +33,7 @@ use hyper::body::Body;
 use octocrab::OctoBody;
 use tower::{Layer, Service};
 
-use super::ratelimit;
+use super::limit_headers;
 use super::Options;
 use crate::http::{describe_transport, human_duration, is_dns_failure};
 
@@ -255,10 +255,10 @@ where
             }
         }
         if status == 403 || status == 429 {
-            let now = ratelimit::now_unix();
+            let now = limit_headers::now_unix();
             let message = message_of(&bytes);
             if let Some(limit) =
-                ratelimit::rate_limit(status, &head.headers, &message, now, opts.secondary_wait)
+                limit_headers::rate_limit(status, &head.headers, &message, now, opts.secondary_wait)
             {
                 if retries_left && waited + limit.wait <= opts.max_total_wait {
                     tokio::time::sleep(limit.wait).await;
@@ -273,7 +273,7 @@ where
         }
         if (500..600).contains(&status) {
             if retry_failures && retries_left {
-                let wait = ratelimit::retry_after(&head.headers).unwrap_or(backoff);
+                let wait = limit_headers::retry_after(&head.headers).unwrap_or(backoff);
                 if waited + wait <= opts.max_total_wait {
                     tokio::time::sleep(wait).await;
                     waited += wait;

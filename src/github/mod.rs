@@ -29,10 +29,10 @@ mod comments;
 mod error;
 mod guard;
 mod issues;
+mod limit_headers;
 mod models;
 mod pages;
 pub mod rate_limit;
-mod ratelimit;
 mod templates;
 mod token;
 
@@ -388,7 +388,7 @@ impl GitHub {
     }
 
     fn rate_limited(&self, reset_at: u64, secondary: bool) -> GitHubError {
-        let clock = ratelimit::utc_clock(reset_at, ratelimit::now_unix());
+        let clock = limit_headers::utc_clock(reset_at, limit_headers::now_unix());
         let detail = if secondary {
             format!("secondary rate limit (too many requests at once) until {clock}")
         } else {

@@ -336,14 +336,29 @@ impl Runner {
                 std::fs::copy(entry.path(), forms.join(&name)).unwrap();
             }
         }
-        Runner { dir }
+        let runner = Runner { dir };
+        runner.write_config("");
+        runner
+    }
+
+    /// A runner with no config at all: the model's own thresholds.
+    fn unconfigured() -> Runner {
+        let runner = Runner::new();
+        std::fs::remove_file(runner.workspace().join(".github/preflight.yml")).unwrap();
+        runner
     }
 
     fn workspace(&self) -> PathBuf {
         self.dir.path().join("workspace")
     }
 
+    /// Writes `.github/preflight.yml`: `text` after thresholds a repository
+    /// might set. Without the sentence model (as here) the words-alone head
+    /// never sends anyone away on its own, its held-out precision being too
+    /// low; these tests are about what the Action does with a verdict it is
+    /// sure of, so they set the bar the way the config allows.
     fn write_config(&self, text: &str) {
+        let text = format!("thresholds:\n  redirect: 0.35\n  close: 0.35\n{text}");
         std::fs::write(self.workspace().join(".github/preflight.yml"), text).unwrap();
     }
 
@@ -376,6 +391,9 @@ impl Runner {
             .env_remove("PREFLIGHT_LABEL_SUPPORT")
             .env_remove("PREFLIGHT_LABEL_DUPLICATE")
             .env_remove("PREFLIGHT_LABEL_NEEDS_INFO")
+            // Words alone, with or without the model on this machine: the
+            // cache below is empty too.
+            .env_remove("PREFLIGHT_MODEL")
             .env("PREFLIGHT_CACHE_DIR", self.dir.path().join("cache"))
             .env("GITHUB_ACTIONS", "true")
             .env("GITHUB_EVENT_NAME", event_name)
@@ -1751,4 +1769,30 @@ mod installer {
             .iter()
             .any(|(k, v)| k == "key" && v.starts_with("issue-preflight-source-")));
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_the_sentence_model_nobody_is_sent_away_on_words_alone() {
+    let st = state();
+    let gh = fake_github(33001, st.clone()).await;
+    let ran = Runner::unconfigured()
+        .run(
+            &gh,
+            "issues",
+            &fixture("support-opened.json"),
+            &["--close-support"],
+        )
+        .ok();
+    let s = st.lock().unwrap();
+    // Words alone lean towards support here, and say so…
+    assert_eq!(ran.output("verdict").as_deref(), Some("support"));
+    assert!(
+        ran.stdout.contains("judging by words alone"),
+        "{}",
+        ran.stdout
+    );
+    // …but are not sure enough to label, tell anyone to leave, or close.
+    assert_eq!(s.closed_as, None, "{}", ran.stdout);
+    assert!(s.labels.is_empty(), "{:?}", s.labels);
+    assert!(s.comments.is_empty(), "{:?}", s.comments);
 }

@@ -47,12 +47,15 @@ fn triage_redirects_a_support_question_with_exit_1() {
 
 #[test]
 fn triage_reads_free_text_from_stdin() {
+    // The reasons quote the text (not only the title): what came on
+    // standard input was read and weighed.
     preflight()
-        .args(["triage", "--title", "Mein Konto wurde gesperrt"])
-        .write_stdin("Ich kann mich nicht mehr anmelden, mein Konto wurde ohne Grund gesperrt. Was soll ich tun?")
+        .args(["triage", "--title", "My account was suspended"])
+        .write_stdin("I can't log in anymore, my account on my server was suspended without any reason. Who do I ask to get it back?")
         .assert()
         .code(1)
-        .stdout(predicate::str::starts_with("support"));
+        .stdout(predicate::str::starts_with("support"))
+        .stdout(predicate::str::contains("text: “"));
 }
 
 fn cache() -> tempfile::TempDir {

@@ -17,9 +17,16 @@ pub const FORMAT: u32 = 1;
 /// precision target, stored with the head they belong to.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Thresholds {
-    /// Precision at least 0.90 on held-out folds.
+    /// Aimed at precision 0.90 on held-out folds, relaxed in steps down
+    /// to 0.60 where they cannot reach it (see
+    /// `train::relaxed_threshold`); above every probability where even
+    /// that fails. The shipped words-only head never redirects; the
+    /// embedding head's threshold sent 11 held-out reports away at
+    /// precision 0.82 (`preflight eval triage --cross-validate`).
     pub redirect: f64,
-    /// Precision at least 0.97 on held-out folds.
+    /// Precision at least 0.97 on held-out folds, never relaxed: neither
+    /// shipped head reaches it, so neither closes unless a repository
+    /// sets `close:` itself.
     pub close: f64,
 }
 

@@ -36,6 +36,7 @@ mod tests {
         Texts {
             title: title.into(),
             body: body.into(),
+            form: None,
         }
     }
 
