@@ -47,9 +47,10 @@ fn main() {
             .arg(&json),
     );
     println!(
-        "index import: {:.2} s, peak {:.0} MB",
+        "index import: {:.2} s, peak {:.0} MB; cache {:.1} MB",
         import.as_secs_f64(),
-        import_rss
+        import_rss,
+        dir_mb(&cache)
     );
 
     // A realistic draft whose title is one of the generated ones.
@@ -119,6 +120,20 @@ fn preflight() -> PathBuf {
         exe.display()
     );
     exe
+}
+
+/// Everything under `dir`, in MB.
+fn dir_mb(dir: &Path) -> f64 {
+    fn bytes(p: &Path) -> u64 {
+        match std::fs::symlink_metadata(p) {
+            Ok(m) if m.is_dir() => std::fs::read_dir(p)
+                .map(|rd| rd.flatten().map(|e| bytes(&e.path())).sum())
+                .unwrap_or(0),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        }
+    }
+    bytes(dir) as f64 / 1e6
 }
 
 fn file_mb(p: &Path) -> f64 {
