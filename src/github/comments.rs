@@ -4,20 +4,13 @@ use octocrab::models::issues::Comment as GhComment;
 use serde_json::json;
 
 use super::models::Comment;
-use super::{path, GitHub, Result};
+use super::{issue_path, path, GitHub, Result};
 use crate::repo::Repo;
 
 impl GitHub {
     /// Every comment on issue `number`, oldest first.
     pub async fn list_comments(&self, repo: &Repo, number: u64) -> Result<Vec<Comment>> {
-        let route = path(&[
-            "repos",
-            &repo.owner,
-            &repo.name,
-            "issues",
-            &number.to_string(),
-            "comments",
-        ]);
+        let route = issue_path(repo, number, &["comments"]);
         let action = format!("list the comments of {repo}#{number}");
         let not_found = format!("issue {repo}#{number}");
         let call = self.call("GET", &route, &action, &not_found);
@@ -43,14 +36,7 @@ impl GitHub {
     pub async fn create_comment(&self, repo: &Repo, number: u64, body: &str) -> Result<Comment> {
         let action = format!("comment on {repo}#{number}");
         self.require_token(&action)?;
-        let route = path(&[
-            "repos",
-            &repo.owner,
-            &repo.name,
-            "issues",
-            &number.to_string(),
-            "comments",
-        ]);
+        let route = issue_path(repo, number, &["comments"]);
         let not_found = format!("issue {repo}#{number}");
         let call = self.call("POST", &route, &action, &not_found);
         let crab = self.crab()?;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::models::{issue_record, state_reason};
 use super::pages::Conditional;
-use super::{path, GitHub, GitHubError, Result};
+use super::{issue_path, path, GitHub, GitHubError, Result};
 use crate::issue::IssueRecord;
 use crate::repo::Repo;
 
@@ -299,14 +299,7 @@ impl GitHub {
     ) -> Result<Vec<String>> {
         let action = format!("label {repo}#{number}");
         self.require_token(&action)?;
-        let route = path(&[
-            "repos",
-            &repo.owner,
-            &repo.name,
-            "issues",
-            &number.to_string(),
-            "labels",
-        ]);
+        let route = issue_path(repo, number, &["labels"]);
         let not_found = format!("issue {repo}#{number}");
         let call = self.call("POST", &route, &action, &not_found);
         let crab = self.crab()?;
@@ -322,15 +315,7 @@ impl GitHub {
     pub async fn remove_label(&self, repo: &Repo, number: u64, label: &str) -> Result<bool> {
         let action = format!("remove label `{label}` from {repo}#{number}");
         self.require_token(&action)?;
-        let route = path(&[
-            "repos",
-            &repo.owner,
-            &repo.name,
-            "issues",
-            &number.to_string(),
-            "labels",
-            label,
-        ]);
+        let route = issue_path(repo, number, &["labels", label]);
         let not_found = format!("issue {repo}#{number}");
         let call = self.call("DELETE", &route, &action, &not_found);
         let crab = self.crab()?;
@@ -352,13 +337,7 @@ impl GitHub {
     pub async fn close_issue(&self, repo: &Repo, number: u64, reason: &str) -> Result<()> {
         let action = format!("close {repo}#{number}");
         self.require_token(&action)?;
-        let route = path(&[
-            "repos",
-            &repo.owner,
-            &repo.name,
-            "issues",
-            &number.to_string(),
-        ]);
+        let route = issue_path(repo, number, &[]);
         let not_found = format!("issue {repo}#{number}");
         let call = self.call("PATCH", &route, &action, &not_found);
         // GitHub answers 422 to a reason it does not know; so do we, at once.

@@ -55,6 +55,7 @@ use octocrab::service::middleware::extra_headers::ExtraHeadersLayer;
 use octocrab::{AuthState, OctoBody, Octocrab, OctocrabBuilder};
 use url::Url;
 
+use crate::repo::Repo;
 use guard::{Failure, GuardLayer};
 
 /// The API base used when `GITHUB_API_URL` is not set.
@@ -482,6 +483,14 @@ fn parse_base(api_base: &str) -> Result<(Url, String)> {
 
 /// `/seg/seg`, each segment percent-encoded (a label or file name may hold
 /// `/`, spaces or `#`).
+/// `/repos/OWNER/NAME/issues/NUMBER` and `tail`, each segment encoded.
+fn issue_path(repo: &Repo, number: u64, tail: &[&str]) -> String {
+    let number = number.to_string();
+    let mut segments = vec!["repos", &repo.owner, &repo.name, "issues", &number];
+    segments.extend_from_slice(tail);
+    path(&segments)
+}
+
 fn path(segments: &[&str]) -> String {
     use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
     const SEGMENT: &AsciiSet = &CONTROLS
