@@ -13,7 +13,7 @@
 use issue_preflight::checks::triage::train::{self, TrainOptions};
 use issue_preflight::checks::triage::Triage;
 use issue_preflight::corpus;
-use issue_preflight::eval::triage::{Judged, Tally};
+use issue_preflight::eval::triage::Tally;
 use std::path::PathBuf;
 
 fn main() {
@@ -167,12 +167,10 @@ fn dupes(path: &std::path::Path, out: PathBuf) {
 }
 
 fn report(head: &str, examples: &[train::Example], verdicts: &[Triage]) {
-    let judged: Vec<Judged> = examples
-        .iter()
-        .zip(verdicts)
-        .map(|(e, t)| Judged::of(&e.record, t))
-        .collect();
-    println!("\n== {head}, cross-validated ==\n{}", Tally::of(&judged));
+    println!(
+        "\n== {head}, cross-validated ==\n{}",
+        Tally::of_examples(examples, verdicts)
+    );
 }
 
 fn fail(msg: &str) -> ! {

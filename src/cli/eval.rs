@@ -8,12 +8,12 @@ use super::common::services;
 use super::progress::Bar;
 use super::{w, Io, Outcome};
 use issue_preflight::checks::dupes::{self, train as dtrain};
-use issue_preflight::checks::triage::train::{self, Example, TrainOptions};
+use issue_preflight::checks::triage::train::{self, TrainOptions};
 use issue_preflight::checks::triage::{model, triage_with, Triage};
 use issue_preflight::corpus::{self, Record};
 use issue_preflight::embed::Embedder;
 use issue_preflight::eval::dupes::DupesEval;
-use issue_preflight::eval::triage::{Judged, Tally};
+use issue_preflight::eval::triage::Tally;
 use issue_preflight::Error;
 use std::path::Path;
 
@@ -91,7 +91,7 @@ fn triage(
         heads
     };
     for (label, verdicts) in heads {
-        let tally = tally(&examples, &verdicts);
+        let tally = Tally::of_examples(&examples, &verdicts);
         w(io.out, format!("\n== {label} =="))?;
         if misses {
             w(io.out, format!("{tally:#}"))?;
@@ -100,15 +100,6 @@ fn triage(
         }
     }
     Ok(0)
-}
-
-fn tally(examples: &[Example], verdicts: &[Triage]) -> Tally {
-    let judged: Vec<Judged> = examples
-        .iter()
-        .zip(verdicts)
-        .map(|(e, t)| Judged::of(&e.record, t))
-        .collect();
-    Tally::of(&judged)
 }
 
 fn duplicates(

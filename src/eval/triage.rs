@@ -6,6 +6,7 @@
 //! and what the product does with it: the reports sent to their admin,
 //! support being above the redirect threshold.
 
+use crate::checks::triage::train::Example;
 use crate::checks::triage::{Redirect, Triage, Verdict};
 use crate::corpus::Record;
 use crate::policy::Policy;
@@ -171,6 +172,16 @@ impl Tally {
             ratio(hits, Self::sent_away(m, None)),
             ratio(hits, m[0].iter().sum()),
         )
+    }
+
+    /// The tally of held-out verdicts, one for each training example.
+    pub fn of_examples(examples: &[Example], verdicts: &[Triage]) -> Tally {
+        let judged: Vec<Judged> = examples
+            .iter()
+            .zip(verdicts)
+            .map(|(e, t)| Judged::of(&e.record, t))
+            .collect();
+        Tally::of(&judged)
     }
 
     /// (precision, recall on the clear reports) of actually sending
